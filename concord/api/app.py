@@ -1,0 +1,60 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from concord import __version__
+from concord.api import errors
+from concord.api.middleware import BodyLimit, Metrics
+from concord.api.routers import audit, auth, countries, persons, system, users
+from concord.api.schemas import ErrorResponse
+from concord.settings import Settings, get_settings
+from concord.store import Store
+
+_ERRORS = {
+    status: {"model": ErrorResponse, "description": text}
+    for status, text in (
+        (401, "missing, unknown, expired or revoked token"),
+        (403, "not allowed"),
+        (404, "not found, or not visible to the caller"),
+        (413, "request body too large"),
+        (422, "invalid input; `field` names the field"),
+    )
+}
+
+
+def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
+    """Build the API around a store (opened from settings when not given)."""
+    settings = settings or get_settings()
+    owns_store = store is None
+    the_store = store or Store.from_settings(settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        # A clean shutdown writes every pending audit event.
+        the_store.audit.flush(timeout=None)
+        if owns_store:
+            the_store.close()
+
+    app = FastAPI(
+        title="Concord",
+        version=__version__,
+        description=(
+            "Checks, records and governance for police data sharing between member countries."
+        ),
+        lifespan=lifespan,
+        responses=_ERRORS,  # type: ignore[arg-type]
+    )
+    app.state.store = the_store
+    app.state.settings = settings
+    errors.install(app)
+    for module in (system, auth, users, countries, persons, audit):
+        app.include_router(module.router)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(Metrics)
+    return app

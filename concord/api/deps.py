@@ -1,0 +1,35 @@
+"""Reusable ``Annotated`` dependencies: the store and the authenticated principal."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from concord.domain.principal import Principal
+from concord.errors import Unauthenticated
+from concord.services import auth
+from concord.store import Store
+
+_bearer = HTTPBearer(auto_error=False, description="An API token from POST /auth/token")
+
+
+def get_store(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+
+
+def get_principal(
+    store: StoreDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None:
+        raise Unauthenticated("missing bearer token")
+    return auth.resolve(store, credentials.credentials)
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]

@@ -1,0 +1,1 @@
+"""Routers only parse, authorise through a service, and shape the answer."""

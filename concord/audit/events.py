@@ -1,0 +1,103 @@
+"""One typed audit event, and the canonical form its hash is taken over."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from concord.domain.principal import Principal
+
+GENESIS_HASH = "0" * 64
+
+
+def utc_stamp() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def canonical_details(details: dict[str, Any]) -> str:
+    return json.dumps(
+        details, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEvent:
+    """Who did what to which resource, with what outcome; ``details`` is free JSON."""
+
+    action: str
+    actor: str
+    actor_id: int | None = None
+    actor_role: str | None = None
+    actor_country: str | None = None
+    resource: str | None = None
+    resource_id: str | None = None
+    outcome: str = "ok"
+    details: str = "{}"
+    at: str = field(default_factory=utc_stamp)
+
+    @classmethod
+    def of(
+        cls,
+        principal: Principal | None,
+        action: str,
+        *,
+        resource: str | None = None,
+        resource_id: object = None,
+        outcome: str = "ok",
+        actor: str | None = None,
+        **details: Any,
+    ) -> AuditEvent:
+        return cls(
+            action=action,
+            actor=actor or (principal.username if principal else "anonymous"),
+            actor_id=principal.user_id if principal else None,
+            actor_role=principal.role.value if principal else None,
+            actor_country=principal.country if principal else None,
+            resource=resource,
+            resource_id=None if resource_id is None else str(resource_id)[:100],
+            outcome=outcome,
+            details=canonical_details(details),
+        )
+
+
+def canonical(seq: int, row: dict[str, Any]) -> str:
+    """The exact text the hash covers: every column but the hashes themselves."""
+    return json.dumps(
+        [
+            seq,
+            row["at"],
+            row["actor_id"],
+            row["actor"],
+            row["actor_role"],
+            row["actor_country"],
+            row["action"],
+            row["resource"],
+            row["resource_id"],
+            row["outcome"],
+            row["details"],
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def chain_hash(prev_hash: str, seq: int, row: dict[str, Any]) -> str:
+    return hashlib.sha256(f"{prev_hash}\n{canonical(seq, row)}".encode()).hexdigest()
+
+
+def event_row(event: AuditEvent) -> dict[str, Any]:
+    return {
+        "at": event.at,
+        "actor_id": event.actor_id,
+        "actor": event.actor[:100],
+        "actor_role": event.actor_role,
+        "actor_country": event.actor_country,
+        "action": event.action,
+        "resource": event.resource,
+        "resource_id": event.resource_id,
+        "outcome": event.outcome,
+        "details": event.details,
+    }

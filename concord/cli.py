@@ -1,0 +1,339 @@
+"""The ``concord`` command. Bad input: a message naming the field and exit code 2."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
+from rich.table import Table
+
+from concord.domain.countries import normalise_country
+from concord.domain.enums import MembershipStatus, Role
+from concord.domain.principal import SYSTEM, Principal
+from concord.errors import ConcordError
+from concord.store import Store
+
+app = typer.Typer(help="Concord: police data sharing and real-time checks.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+user_app = typer.Typer(help="User accounts.", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
+import_app = typer.Typer(help="Bulk imports (CSV or JSONL).", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
+member_app = typer.Typer(help="Membership of countries.", no_args_is_help=True)
+for sub, name in (
+    (db_app, "db"),
+    (user_app, "user"),
+    (token_app, "token"),
+    (import_app, "import"),
+    (audit_app, "audit"),
+    (member_app, "member"),
+):
+    app.add_typer(sub, name=name)
+
+console = Console(stderr=True)
+out = Console()
+
+
+@contextmanager
+def _store() -> Iterator[Store]:
+    """Open the configured store; map Concord errors to a message and exit code 2."""
+    try:
+        store = Store.from_settings()
+    except Exception as exc:  # settings refused (placeholder secret, bad URL)
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    try:
+        yield store
+    except ConcordError as exc:
+        where = f" ({exc.field})" if exc.field else ""
+        console.print(f"[red]error{where}:[/red] {exc.message}")
+        raise typer.Exit(2) from None
+    finally:
+        store.close()
+
+
+def _as_ncb(store: Store, country: str) -> Principal:
+    """The operator acting as ``country``'s NCB, which must be a member in good standing."""
+    from concord.store import countries_repo
+
+    code = normalise_country(country, "country")
+    with store.read() as conn:
+        status = countries_repo.status_of(conn, code)
+    if status is None:
+        raise ConcordError(
+            f"country {code} is not registered (run `concord db upgrade` and `concord demo`)",
+            field="country",
+        )
+    return Principal(0, f"cli:ncb:{code}", Role.NCB, code, status)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the schema to the newest revision, and register the countries."""
+    from concord.domain.countries import current_members
+    from concord.store import countries_repo
+    from concord.store.migrate import current_revision, upgrade
+
+    with _store() as store:
+        upgrade(store)
+        with store.write() as conn:
+            added = countries_repo.seed(conn, current_members())
+        console.print(f"schema at revision {current_revision(store)}; {added} countries registered")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port")] = 8000,
+    workers: Annotated[int, typer.Option(help="worker processes")] = 1,
+) -> None:
+    """Serve the API (OpenAPI at /docs)."""
+    import uvicorn
+
+    uvicorn.run(
+        "concord.api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+    )
+
+
+@app.command()
+def demo(
+    people: Annotated[int, typer.Option(help="generated people per demo NCB")] = 400,
+) -> None:
+    """Seed the demo data (idempotent) and print the demo accounts and fresh tokens."""
+    from concord.services import demo as demo_service
+
+    credentials = Path("var") / "demo-credentials.json"
+    with _store() as store:
+        accounts = demo_service.seed(store, credentials, people_per_ncb=people)
+    table = Table(title="Concord demo accounts (passwords kept in var/demo-credentials.json)")
+    for column in ("username", "role", "country", "password"):
+        table.add_column(column)
+    for a in accounts:
+        table.add_row(a.username, a.role, a.country, a.password)
+    out.print(table)
+    # Tokens are long: plain lines, never wrapped or cut, ready to paste into a shell.
+    print("\nAPI tokens (valid 30 days; a new set on every run of `concord demo`):")
+    for a in accounts:
+        print(f"  {a.username:<16} {a.token}")
+    sample = next(a for a in accounts if a.role == "ncb")
+    print(
+        f"\nTry:\n  curl -H 'Authorization: Bearer {sample.token}' "
+        "'http://127.0.0.1:8000/persons?limit=3'\n  OpenAPI: http://127.0.0.1:8000/docs\n"
+    )
+
+
+@user_app.command("add")
+def user_add(
+    username: str,
+    role: Annotated[str, typer.Option(help="gs, ncb, frontline, ccf or partner")],
+    country: Annotated[str, typer.Option(help="ISO 3166 code (XPO for the General Secretariat)")],
+    password_stdin: Annotated[
+        bool, typer.Option(help="read the password from standard input")
+    ] = False,
+    display_name: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Create a user account (the operator acts for the General Secretariat)."""
+    from concord.services import users
+
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    if password is None:
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    with _store() as store:
+        view = users.create_user(
+            store,
+            SYSTEM,
+            username=username,
+            role=role,
+            country=country,
+            password=password,
+            display_name=display_name,
+        )
+    out.print(f"user {view.username} (id {view.id}, {view.role}, {view.country}) created")
+
+
+@user_app.command("disable")
+def user_disable(username: str) -> None:
+    """Disable an account and revoke its tokens."""
+    from concord.services import users
+    from concord.store import users_repo
+
+    with _store() as store:
+        with store.read() as conn:
+            row = users_repo.by_username(conn, username)
+        if row is None:
+            raise ConcordError(f"no user {username!r}", field="username")
+        users.set_active(store, SYSTEM, int(row["id"]), False)
+    out.print(f"user {username} disabled; its tokens are revoked")
+
+
+@token_app.command("create")
+def token_create(
+    username: str,
+    ttl_days: Annotated[int, typer.Option(help="days until it expires")] = 30,
+    label: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Issue an API token for a user; it is printed once and stored only as a hash."""
+    from concord.services import auth
+    from concord.store import users_repo
+
+    with _store() as store:
+        with store.read() as conn:
+            row = users_repo.by_username(conn, username)
+        if row is None:
+            raise ConcordError(f"no user {username!r}", field="username")
+        token_id, token, expires = auth.issue_token(
+            store, SYSTEM, int(row["id"]), label=label, ttl_days=ttl_days
+        )
+    console.print(f"token {token_id} for {username}, expires {expires:%Y-%m-%d %H:%M} UTC")
+    out.print(token)
+
+
+@token_app.command("revoke")
+def token_revoke(token_id: int) -> None:
+    """Revoke a token by its id."""
+    from concord.services import auth
+
+    with _store() as store:
+        auth.revoke_token(store, SYSTEM, token_id)
+    out.print(f"token {token_id} revoked")
+
+
+@member_app.command("set")
+def member_set(
+    code: str,
+    status: Annotated[str, typer.Argument(help="member, applicant, suspended, non-member")],
+) -> None:
+    """Change a country's membership status."""
+    from concord.services import members
+
+    with _store() as store:
+        row = members.set_status(store, SYSTEM, code, status)
+    out.print(f"{row['code']} {row['name']}: {row['status']}")
+
+
+@member_app.command("list")
+def member_list(status: Annotated[str | None, typer.Option()] = None) -> None:
+    """List countries and their status."""
+    from concord.services import members
+
+    with _store() as store:
+        rows = members.list_countries(store, SYSTEM, status)
+    for row in rows:
+        out.print(f"{row['code']}  {row['status']:<10}  {row['name']}")
+
+
+def _progress_bar(total: int, label: str) -> tuple[Progress, Callable[[int, int], None]]:
+    progress = Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=False,
+    )
+    task = progress.add_task(label, total=total)
+
+    def update(done: int, size: int) -> None:
+        progress.update(task, completed=done, total=size)
+
+    return progress, update
+
+
+@import_app.command("persons")
+def import_persons(
+    file: Annotated[Path, typer.Argument(help="CSV (header row) or JSONL file")],
+    country: Annotated[str, typer.Option(help="import as this country's NCB (ISO 3166)")],
+    format: Annotated[str | None, typer.Option(help="csv or jsonl (default: by extension)")] = None,
+    batch_size: Annotated[int | None, typer.Option(help="rows per transaction")] = None,
+    rejects: Annotated[
+        Path | None, typer.Option(help="where bad rows go (default FILE.rejects.csv)")
+    ] = None,
+) -> None:
+    """Import person records; idempotent by (country, reference), so a rerun resumes.
+
+    Exit 0: every row landed; 1: good rows landed, bad rows are in the reject file;
+    2: nothing was imported (bad file, header or option).
+    """
+    from concord.services.import_persons import import_persons as run
+
+    with _store() as store:
+        principal = _as_ncb(store, country)
+        size = file.stat().st_size if file.is_file() else 0
+        progress, update = _progress_bar(size, f"persons → {principal.country}")
+        with progress:
+            report = run(
+                store,
+                principal,
+                file,
+                fmt=format,
+                batch_size=batch_size,
+                rejects=rejects,
+                progress=update,
+            )
+    console.print(
+        f"read {report.read} rows: {report.written} written, {report.unchanged} already there, "
+        f"{report.rejected} rejected" + (f" (see {report.rejects_path})" if report.rejected else "")
+    )
+    if report.rejected:
+        raise typer.Exit(1)
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Walk the hash chain: exit 0 when intact, else 1 naming the first event at fault."""
+    from concord.audit import verify
+
+    with _store() as store:
+        result = verify(store)
+    if result.ok:
+        out.print(f"ok: {result.message}")
+        return
+    out.print(f"FAILED: {result.message}")
+    raise typer.Exit(1)
+
+
+@audit_app.command("show")
+def audit_show(
+    limit: Annotated[int, typer.Option(help="newest events to show")] = 20,
+) -> None:
+    """Print the newest events as JSON lines."""
+    from sqlalchemy import select
+
+    from concord.store.tables import audit_events
+
+    with _store() as store, store.read() as conn:
+        rows = (
+            conn.execute(select(audit_events).order_by(audit_events.c.seq.desc()).limit(limit))
+            .mappings()
+            .all()
+        )
+    for row in reversed(rows):
+        item: dict[str, Any] = dict(row)
+        item["details"] = json.loads(item["details"])
+        out.print_json(json.dumps(item, default=str))
+
+
+def main() -> None:
+    app()
+
+
+_ = MembershipStatus  # re-exported for scripts that call the CLI programmatically

@@ -1,0 +1,1 @@
+"""Pure types and rules of the platform: no I/O here."""

@@ -1,0 +1,1 @@
+"""Use cases. Each takes a Store and a Principal; none imports FastAPI."""

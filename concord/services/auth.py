@@ -1,0 +1,186 @@
+"""Log-in, API tokens, and resolving a bearer token to a Principal.
+
+Tokens are 256 random bits, shown once, stored only as an HMAC-SHA256 keyed
+with the platform secret. Resolution is cached for a few seconds
+(``token_cache_seconds``) because every check resolves a token; a revocation
+or a membership suspension takes effect within that time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+
+from concord.audit import AuditEvent
+from concord.domain.enums import MembershipStatus, Role
+from concord.domain.principal import Principal
+from concord.errors import InvalidInput, NotFound, Unauthenticated
+from concord.policy import Action, TokenRef, ensure
+from concord.services.passwords import verify_password
+from concord.store import Store, users_repo
+
+TOKEN_PREFIX = "cnd_"  # noqa: S105 - a marker, not a secret
+
+
+def hash_token(store: Store, token: str) -> str:
+    key = store.settings.secret_key.encode()
+    return hmac.new(key, token.encode(), hashlib.sha256).hexdigest()
+
+
+def _ttl(store: Store, days: int | None) -> dt.datetime:
+    days = store.settings.token_ttl_days if days is None else days
+    if not 1 <= days <= 366:
+        raise InvalidInput("must be between 1 and 366 days", field="ttl_days")
+    return dt.datetime.now(dt.UTC) + dt.timedelta(days=days)
+
+
+def issue_token(
+    store: Store,
+    principal: Principal,
+    user_id: int,
+    *,
+    label: str | None = None,
+    ttl_days: int | None = None,
+) -> tuple[int, str, dt.datetime]:
+    """Create a token for ``user_id``; returns (id, the token in clear, expiry)."""
+    with store.write() as conn:
+        user = users_repo.by_id(conn, user_id)
+        if user is None:
+            raise NotFound("no such user", field="user_id")
+        ensure(principal, Action.CREATE, TokenRef(user_id, user["country"], Role(user["role"])))
+        if not user["active"]:
+            raise InvalidInput("the account is disabled", field="user_id")
+        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        expires = _ttl(store, ttl_days)
+        token_id = users_repo.insert_token(
+            conn,
+            user_id=user_id,
+            token_hash=hash_token(store, token),
+            label=label,
+            expires_at=expires,
+        )
+    store.audit.emit(
+        AuditEvent.of(
+            principal,
+            "token.create",
+            resource="token",
+            resource_id=token_id,
+            user_id=user_id,
+            label=label,
+        )
+    )
+    return token_id, token, expires
+
+
+def login(
+    store: Store,
+    username: str,
+    password: str,
+    *,
+    label: str | None = None,
+    ttl_days: int | None = None,
+) -> tuple[int, str, dt.datetime]:
+    """Exchange a username and password for a token. Every attempt is audited."""
+    with store.read() as conn:
+        user = users_repo.by_username(conn, username)
+    ok = verify_password(user["password_hash"] if user else None, password)
+    if not ok or user is None or not user["active"]:
+        store.audit.emit(
+            AuditEvent.of(
+                None,
+                "login",
+                actor=username[:100],
+                outcome="denied",
+                reason="bad credentials or disabled",
+            )
+        )
+        raise Unauthenticated("wrong username or password, or the account is disabled")
+    principal = _principal_of(store, int(user["id"]))
+    store.audit.emit(AuditEvent.of(principal, "login", resource="user", resource_id=user["id"]))
+    return issue_token(store, principal, int(user["id"]), label=label or "login", ttl_days=ttl_days)
+
+
+def _principal_of(store: Store, user_id: int) -> Principal:
+    from concord.store import countries_repo
+
+    with store.read() as conn:
+        user = users_repo.by_id(conn, user_id)
+        assert user is not None
+        status = countries_repo.status_of(conn, user["country"]) or MembershipStatus.NON_MEMBER
+    return Principal(int(user["id"]), user["username"], Role(user["role"]), user["country"], status)
+
+
+def revoke_token(store: Store, principal: Principal, token_id: int) -> None:
+    with store.write() as conn:
+        token = users_repo.token_by_id(conn, token_id)
+        user = users_repo.by_id(conn, int(token["user_id"])) if token else None
+        if token is None or user is None:
+            raise NotFound("no such token", field="token_id")
+        ref = TokenRef(int(user["id"]), user["country"], Role(user["role"]))
+        ensure(principal, Action.REVOKE, ref)
+        users_repo.revoke_token(conn, token_id)
+    resolver_cache_clear()
+    store.audit.emit(
+        AuditEvent.of(principal, "token.revoke", resource="token", resource_id=token_id)
+    )
+
+
+class _Cache:
+    """token hash -> (principal or None, time cached)."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, tuple[Principal | None, float]] = {}
+        self.lock = threading.Lock()
+
+
+_cache = _Cache()
+
+
+def resolver_cache_clear() -> None:
+    with _cache.lock:
+        _cache.entries.clear()
+
+
+def resolve(store: Store, token: str) -> Principal:
+    """The principal a bearer token stands for, or Unauthenticated."""
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        raise Unauthenticated("malformed bearer token")
+    digest = hash_token(store, token)
+    now = time.monotonic()
+    ttl = store.settings.token_cache_seconds
+    with _cache.lock:
+        hit = _cache.entries.get(digest)
+    if hit is not None and now - hit[1] < ttl:
+        principal = hit[0]
+    else:
+        principal = _lookup(store, digest)
+        with _cache.lock:
+            if len(_cache.entries) > 100_000:
+                _cache.entries.clear()
+            _cache.entries[digest] = (principal, now)
+    if principal is None:
+        raise Unauthenticated("unknown, expired or revoked token")
+    return principal
+
+
+def _lookup(store: Store, digest: str) -> Principal | None:
+    with store.read() as conn:
+        row = users_repo.token_with_user(conn, digest)
+    if row is None or row["revoked_at"] is not None or not row["active"]:
+        return None
+    expires = row["expires_at"]
+    if expires.tzinfo is None:
+        expires = expires.replace(tzinfo=dt.UTC)
+    if expires <= dt.datetime.now(dt.UTC):
+        return None
+    return Principal(
+        int(row["user_id"]),
+        row["username"],
+        Role(row["role"]),
+        row["country"],
+        MembershipStatus(row["country_status"]),
+    )

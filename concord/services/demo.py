@@ -1,0 +1,126 @@
+"""Seeding realistic demo data: real members, demo accounts, generated people.
+
+Idempotent: a second run keeps what is there, adds what is missing, and issues
+fresh tokens for the demo accounts (tokens are stored only as hashes, so old
+ones cannot be shown again). Demo passwords are generated on the first run and
+kept in ``var/demo-credentials.json`` (mode 600), never in the code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from concord.domain.countries import ORGANISATION_CODE, current_members
+from concord.domain.enums import MembershipStatus, Role
+from concord.domain.persons import PersonInput, person_to_row
+from concord.domain.principal import SYSTEM, Principal
+from concord.services import auth, users
+from concord.services.import_persons import csv_to_input
+from concord.services.synthetic import LOCALES, PersonFactory
+from concord.store import Store, countries_repo, persons_repo, users_repo
+
+# (username, role, country): the General Secretariat, the CCF, and NCBs of five regions.
+ACCOUNTS: tuple[tuple[str, Role, str], ...] = (
+    ("gs.lyon", Role.GS, ORGANISATION_CODE),
+    ("ccf.commission", Role.CCF, ORGANISATION_CODE),
+    ("ncb.fra", Role.NCB, "FRA"),
+    ("ncb.deu", Role.NCB, "DEU"),
+    ("ncb.usa", Role.NCB, "USA"),
+    ("ncb.bra", Role.NCB, "BRA"),
+    ("ncb.nga", Role.NCB, "NGA"),
+    ("ncb.jpn", Role.NCB, "JPN"),
+    ("border.cdg", Role.FRONTLINE, "FRA"),
+    ("border.fra", Role.FRONTLINE, "DEU"),
+    ("border.jfk", Role.FRONTLINE, "USA"),
+    ("airline.af", Role.PARTNER, "FRA"),
+)
+PEOPLE_PER_NCB = 400
+
+
+@dataclass(frozen=True, slots=True)
+class DemoAccount:
+    username: str
+    role: str
+    country: str
+    password: str
+    token: str
+
+
+def seed(
+    store: Store, credentials: Path, people_per_ncb: int = PEOPLE_PER_NCB
+) -> list[DemoAccount]:
+    with store.write() as conn:
+        countries_repo.seed(conn, current_members())
+    passwords = _passwords(credentials)
+    accounts = []
+    for username, role, country in ACCOUNTS:
+        with store.read() as conn:
+            row = users_repo.by_username(conn, username)
+        if row is None:
+            view = users.create_user(
+                store,
+                SYSTEM,
+                username=username,
+                role=role.value,
+                country=country,
+                password=passwords[username],
+            )
+            user_id = view.id
+        else:
+            user_id = int(row["id"])
+        _, token, _ = auth.issue_token(store, SYSTEM, user_id, label="demo", ttl_days=30)
+        accounts.append(DemoAccount(username, role.value, country, passwords[username], token))
+    _seed_people(store, people_per_ncb)
+    return accounts
+
+
+def _passwords(path: Path) -> dict[str, str]:
+    known: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+    for username, _, _ in ACCOUNTS:
+        known.setdefault(username, secrets.token_urlsafe(12))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(known, indent=2))
+    os.chmod(path, 0o600)
+    return known
+
+
+def _seed_people(store: Store, per_ncb: int) -> None:
+    """Each demo NCB's people, from its own locales, with a mix of access restrictions."""
+    by_country: dict[str, list[str]] = {}
+    for locale, (country, _) in LOCALES.items():
+        by_country.setdefault(country, []).append(locale)
+    factory = PersonFactory(seed=7, pool_size=120)
+    other_locales = list(LOCALES)
+    for _, role, country in ACCOUNTS:
+        if role is not Role.NCB:
+            continue
+        owner = Principal(0, f"demo:{country}", Role.NCB, country, MembershipStatus.MEMBER)
+        rows = []
+        countries: dict[str, list[str]] = {}
+        for n in range(per_ncb):
+            # Mostly own nationals, some foreigners of every script.
+            own = by_country.get(country, [])
+            locale = (
+                factory.random.choice(own)
+                if own and n % 3
+                else factory.random.choice(other_locales)
+            )
+            raw = factory.person(f"DEMO-{country}-{n:05d}", locale)
+            data = PersonInput.model_validate(csv_to_input(raw))
+            if n % 10 == 1:
+                data.access.visibility = data.access.visibility.ONLY
+                data.access.countries = sorted({country, "DEU", "FRA", "USA"} - {country})
+            elif n % 10 == 2:
+                data.access.visibility = data.access.visibility.EXCEPT
+                data.access.countries = ["BRA"] if country != "BRA" else ["NGA"]
+            elif n % 25 == 3:
+                data.access.visibility = data.access.visibility.OWNER
+            rows.append(person_to_row(data))
+            if data.access.countries:
+                countries[raw["reference"]] = list(data.access.countries)
+        with store.write() as conn:
+            persons_repo.upsert_batch(conn, owner.country, rows, countries, None)

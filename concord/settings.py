@@ -1,0 +1,57 @@
+"""Typed settings read from ``CONCORD_*`` environment variables.
+
+Outside the ``dev`` environment the settings refuse placeholder secrets, so a
+production deployment cannot start with a key that is in the repository.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = frozenset({"", "dev-only-secret-change-me", "changeme", "secret"})
+
+
+def default_database_url() -> str:
+    """SQLite file ``var/concord.db`` under the working directory."""
+    return f"sqlite:///{Path.cwd() / 'var' / 'concord.db'}"
+
+
+class Settings(BaseSettings):
+    """Every tunable of the platform, one place."""
+
+    model_config = SettingsConfigDict(env_prefix="CONCORD_", extra="ignore")
+
+    env: Literal["dev", "test", "prod"] = "dev"
+    database_url: str = Field(default_factory=default_database_url)
+    # Pepper for token hashes; must be a real secret outside dev.
+    secret_key: str = "dev-only-secret-change-me"  # noqa: S105 - refused outside dev
+    token_ttl_days: int = Field(default=30, ge=1, le=366)
+    token_cache_seconds: float = Field(default=5.0, ge=0, le=60)
+    max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
+    audit_flush_interval: float = Field(default=0.05, gt=0, le=5)
+    audit_batch_size: int = Field(default=2000, ge=1, le=100_000)
+    import_batch_size: int = Field(default=5000, ge=1, le=1_000_000)
+    page_size_max: int = Field(default=500, ge=1)
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secrets(self) -> Settings:
+        if self.env == "prod" and (
+            self.secret_key in PLACEHOLDER_SECRETS or len(self.secret_key) < 32
+        ):
+            raise ValueError(
+                "CONCORD_SECRET_KEY must be set to a random value of at least 32 characters "
+                "outside dev (generate one with: python -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))')"
+            )
+        return self
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings of this process, read once."""
+    return Settings()

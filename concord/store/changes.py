@@ -1,0 +1,62 @@
+"""The change log: a monotonic sequence of record changes, written in the writer's transaction.
+
+Readers (the in-memory indexes) poll ``changes_since(seq)``. For that to be
+safe the sequence must be committed in order: a reader that has seen ``n``
+must never later find a committed ``n - 1``. SQLite serialises writers
+already; on PostgreSQL each writer takes a transaction-scoped advisory lock
+before its change rows, held until commit, so sequence order is commit order.
+Writers take it last, just before commit, to hold it briefly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, func, insert, select, text
+
+from concord.domain.enums import ChangeOp
+from concord.store.tables import change_log
+
+_ADVISORY_KEY = 0x0C0C0D  # "concord change log"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    seq: int
+    kind: str
+    record_id: int
+    op: ChangeOp
+    owner: str
+
+
+def record_changes(
+    conn: Connection, kind: str, op: ChangeOp, owner: str, record_ids: Iterable[int]
+) -> None:
+    """Append one change row per record, in this transaction."""
+    rows = [
+        {"kind": kind, "record_id": rid, "op": op.value, "owner": owner, "at": _now()}
+        for rid in record_ids
+    ]
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _ADVISORY_KEY})
+    conn.execute(insert(change_log), rows)
+
+
+def changes_since(conn: Connection, after: int, limit: int = 10_000) -> Sequence[Change]:
+    """Changes with ``seq > after``, oldest first."""
+    result = conn.execute(
+        select(change_log).where(change_log.c.seq > after).order_by(change_log.c.seq).limit(limit)
+    )
+    return [Change(row.seq, row.kind, row.record_id, ChangeOp(row.op), row.owner) for row in result]
+
+
+def last_seq(conn: Connection) -> int:
+    return int(conn.execute(select(func.coalesce(func.max(change_log.c.seq), 0))).scalar_one())
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)

@@ -1,0 +1,178 @@
+"""The schema, as SQLAlchemy Core tables. Alembic migrations create it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Timestamps stored in UTC and read back timezone-aware on every backend."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(dt.UTC)
+            if dialect.name == "sqlite":
+                value = value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return value
+
+
+# BIGINT on PostgreSQL, INTEGER on SQLite (where only INTEGER PRIMARY KEY is the rowid).
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+countries = Table(
+    "countries",
+    metadata,
+    Column("code", String(3), primary_key=True),
+    Column("alpha2", String(2), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("ncb_name", String(200)),
+    Column("is_organisation", Boolean, nullable=False, default=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(100), nullable=False, unique=True),
+    Column("display_name", String(200)),
+    Column("role", String(16), nullable=False),
+    Column("country", String(3), ForeignKey("countries.code"), nullable=False),
+    Column("password_hash", String(200)),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("created_by", Integer),
+    Column("disabled_at", UTCDateTime()),
+    Index("ix_users_country", "country"),
+)
+
+tokens = Table(
+    "tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("label", String(100)),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
+    Column("revoked_at", UTCDateTime()),
+    Index("ix_tokens_user_id", "user_id"),
+)
+
+persons = Table(
+    "persons",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("owner", String(3), ForeignKey("countries.code"), nullable=False),
+    Column("reference", String(500)),
+    Column("full_name", String(200)),
+    Column("given_names", String(200)),
+    Column("family_names", String(200)),
+    Column("display_name", String(400), nullable=False),
+    Column("aliases", JSON, nullable=False),
+    Column("dob", String(10)),
+    Column("place_of_birth", String(500)),
+    Column("nationalities", JSON, nullable=False),
+    Column("sex", String(1)),
+    Column("identifiers", JSON, nullable=False),
+    Column("description", Text),
+    Column("visibility", String(8), nullable=False),
+    Column("review_date", String(10), nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Column("created_by", Integer),
+    UniqueConstraint("owner", "reference", name="uq_persons_owner_reference"),
+)
+
+# Countries listed by a record's "only" / "except" restriction.
+record_access = Table(
+    "record_access",
+    metadata,
+    Column("kind", String(32), primary_key=True),
+    Column("record_id", BigInteger, primary_key=True),
+    Column("country", String(3), ForeignKey("countries.code"), primary_key=True),
+)
+
+# Every change to a record, in commit order: indexes in any process follow it.
+change_log = Table(
+    "change_log",
+    metadata,
+    Column("seq", BigId, primary_key=True, autoincrement=True),
+    Column("kind", String(32), nullable=False),
+    Column("record_id", BigInteger, nullable=False),
+    Column("op", String(8), nullable=False),
+    Column("owner", String(3), nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
+    sqlite_autoincrement=True,
+)
+
+# Append-only, hash-chained. ``seq`` is assigned by the writer under the head lock.
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("at", String(32), nullable=False),
+    Column("actor_id", Integer),
+    Column("actor", String(100), nullable=False),
+    Column("actor_role", String(16)),
+    Column("actor_country", String(3)),
+    Column("action", String(64), nullable=False),
+    Column("resource", String(64)),
+    Column("resource_id", String(100)),
+    Column("outcome", String(16), nullable=False),
+    Column("details", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Index("ix_audit_events_action", "action"),
+    Index("ix_audit_events_actor_country", "actor_country"),
+    Index("ix_audit_events_resource", "resource", "resource_id"),
+)
+
+# The chain's head: one row, locked by each writer batch; catches a deleted tail.
+audit_head = Table(
+    "audit_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("hash", String(64), nullable=False),
+)
