@@ -46,10 +46,6 @@ def _rows(conn: Connection) -> Iterator[dict[str, Any]]:
         last = int(chunk[-1]["seq"])
 
 
-def _fail(checked: int, head: int, seq: int, problem: str, message: str) -> VerifyResult:
-    return VerifyResult(False, checked, head, seq, problem, message)
-
-
 def verify(store: Store) -> VerifyResult:
     """Check every link and every event's own hash against the recorded head."""
     with store.engine.connect() as conn:
@@ -62,91 +58,60 @@ def verify(store: Store) -> VerifyResult:
 
 def _walk(conn: Connection) -> VerifyResult:
     head_row = conn.execute(select(audit_head).where(audit_head.c.id == HEAD_ID)).first()
-    head_seq, head_hash = (int(head_row.seq), str(head_row.hash)) if head_row else (0, GENESIS_HASH)
+    head_seq = int(head_row.seq) if head_row else 0
+    head_hash = str(head_row.hash) if head_row else GENESIS_HASH
     prev_seq, prev_hash, before_prev = 0, GENESIS_HASH, None
     checked = 0
+
+    def fail(seq: int, problem: str, message: str) -> VerifyResult:
+        return VerifyResult(False, checked, head_seq, seq, problem, message)
+
     rows = _rows(conn)
     row = next(rows, None)
     while row is not None:
         nxt = next(rows, None)
         seq = int(row["seq"])
         if seq != prev_seq + 1:
-            gap = (
-                f"event {prev_seq + 1}"
-                if seq == prev_seq + 2
-                else f"events {prev_seq + 1} to {seq - 1}"
-            )
-            return _fail(
-                checked,
-                head_seq,
-                prev_seq + 1,
-                "deleted",
-                f"{gap} deleted: the log jumps from {prev_seq} to {seq}",
+            gap = _span(prev_seq + 1, seq - 1)
+            return fail(
+                prev_seq + 1, "deleted", f"{gap} deleted: the log jumps from {prev_seq} to {seq}"
             )
         if seq > head_seq:
-            return _fail(
-                checked,
-                head_seq,
-                seq,
-                "inserted",
-                f"event {seq} inserted: it lies beyond the chain head {head_seq}",
+            return fail(
+                seq, "inserted", f"event {seq} inserted: it lies beyond the head {head_seq}"
             )
         link_ok = row["prev_hash"] == prev_hash
         content_ok = chain_hash(str(row["prev_hash"]), seq, row) == row["hash"]
         if not (link_ok and content_ok):
             if nxt is not None and nxt["prev_hash"] == prev_hash:
-                return _fail(
-                    checked,
-                    head_seq,
-                    seq,
-                    "inserted",
-                    f"event {seq} inserted: event {nxt['seq']} links past it to event {prev_seq}",
+                return fail(seq, "inserted", f"event {seq} inserted: the next event links past it")
+            if before_prev is not None and row["prev_hash"] == before_prev:
+                return fail(
+                    prev_seq, "inserted", f"event {prev_seq} inserted: event {seq} links past it"
                 )
             if not content_ok:
-                return _fail(
-                    checked,
-                    head_seq,
-                    seq,
-                    "altered",
-                    f"event {seq} altered: its content no longer matches its hash",
+                return fail(
+                    seq, "altered", f"event {seq} altered: its content does not match its hash"
                 )
-            if before_prev is not None and row["prev_hash"] == before_prev:
-                return _fail(
-                    checked,
-                    head_seq,
-                    prev_seq,
-                    "inserted",
-                    f"event {prev_seq} inserted: event {seq} links past it",
-                )
-            return _fail(
-                checked,
-                head_seq,
-                prev_seq,
-                "altered",
-                f"event {prev_seq} altered: event {seq} no longer links to it",
+            return fail(
+                prev_seq, "altered", f"event {prev_seq} altered: event {seq} no longer links to it"
             )
         checked += 1
         before_prev, prev_seq, prev_hash = prev_hash, seq, str(row["hash"])
         row = nxt
     if prev_seq < head_seq:
-        gap = (
-            f"event {head_seq}"
-            if head_seq == prev_seq + 1
-            else f"events {prev_seq + 1} to {head_seq}"
-        )
-        return _fail(
-            checked,
-            head_seq,
+        gap = _span(prev_seq + 1, head_seq)
+        return fail(
             prev_seq + 1,
             "deleted",
-            f"{gap} deleted: the log ends at {prev_seq} but its head records {head_seq}",
+            f"{gap} deleted: the log ends at {prev_seq}, its head at {head_seq}",
         )
     if prev_hash != head_hash:
-        return _fail(
-            checked,
-            head_seq,
-            prev_seq,
-            "altered",
-            f"event {prev_seq} altered: it does not match the chain head",
+        return fail(
+            prev_seq, "altered", f"event {prev_seq} altered: it does not match the chain head"
         )
     return VerifyResult(True, checked, head_seq, message=f"{checked} events verified, chain intact")
+
+
+def _span(first: int, last: int) -> str:
+    return f"event {first}" if first == last else f"events {first} to {last}"

@@ -1,0 +1,5 @@
+"""``python -m concord`` runs the CLI."""
+
+from concord.cli import main
+
+main()

@@ -1,0 +1,131 @@
+"""The concord command: every command has --help; operator commands work end to end."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from concord.cli import app
+from concord.services import auth
+from concord.settings import Settings
+from concord.store import Store
+
+COMMANDS = [
+    ["serve"],
+    ["db", "upgrade"],
+    ["demo"],
+    ["user", "add"],
+    ["user", "disable"],
+    ["token", "create"],
+    ["token", "revoke"],
+    ["import", "persons"],
+    ["audit", "verify"],
+    ["audit", "show"],
+    ["member", "set"],
+    ["member", "list"],
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_help(command: list[str]) -> None:
+    result = CliRunner().invoke(app, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage" in result.output
+
+
+def run(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "CONCORD_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+        "CONCORD_ENV": "test",
+        "CONCORD_SECRET_KEY": "cli-test-secret-that-is-long-enough-0000",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "concord", *args],
+        env=env,
+        cwd=tmp_path,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_operator_flow(tmp_path: Path) -> None:
+    assert run(tmp_path, "db", "upgrade").returncode == 0
+    added = run(
+        tmp_path,
+        "user",
+        "add",
+        "ncb.ita",
+        "--role",
+        "ncb",
+        "--country",
+        "IT",
+        "--password-stdin",
+        stdin="a long enough password\n",
+    )
+    assert added.returncode == 0, added.stderr
+    created = run(tmp_path, "token", "create", "ncb.ita", "--ttl-days", "2")
+    assert created.returncode == 0, created.stderr
+    token = created.stdout.strip()
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    store = Store(
+        url,
+        settings=Settings(
+            env="test", database_url=url, secret_key="cli-test-secret-that-is-long-enough-0000"
+        ),
+    )
+    try:
+        principal = auth.resolve(store, token)
+        assert (principal.username, principal.country, principal.role.value) == (
+            "ncb.ita",
+            "ITA",
+            "ncb",
+        )
+    finally:
+        store.close()
+    assert run(tmp_path, "audit", "verify").returncode == 0
+
+
+def test_bad_input_exits_2_without_traceback(tmp_path: Path) -> None:
+    assert run(tmp_path, "db", "upgrade").returncode == 0
+    for args in (
+        ["user", "add", "x.one", "--role", "chief", "--country", "FR", "--password-stdin"],
+        ["user", "add", "x.one", "--role", "ncb", "--country", "ZZ", "--password-stdin"],
+        ["token", "create", "nobody"],
+        ["member", "set", "FRA", "friendly"],
+    ):
+        done = run(tmp_path, *args, stdin="a long enough password\n")
+        assert done.returncode == 2, (args, done.stdout, done.stderr)
+        assert "Traceback" not in done.stderr and "error" in done.stderr
+
+
+def test_demo_seeds_once_and_reissues_tokens(tmp_path: Path) -> None:
+    assert run(tmp_path, "db", "upgrade").returncode == 0
+    first = run(tmp_path, "demo", "--people", "30")
+    assert first.returncode == 0, first.stderr
+    assert "gs.lyon" in first.stdout and "cnd_" in first.stdout
+    second = run(tmp_path, "demo", "--people", "30")
+    assert second.returncode == 0, second.stderr
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    store = Store(url, settings=Settings(env="test", database_url=url))
+    try:
+        from sqlalchemy import func, select
+
+        from concord.store.tables import persons, users
+
+        with store.read() as conn:
+            assert conn.execute(select(func.count()).select_from(users)).scalar_one() == 12
+            assert conn.execute(select(func.count()).select_from(persons)).scalar_one() == 6 * 30
+            # An unchanged second run rewrote no record.
+            assert set(conn.execute(select(persons.c.version)).scalars()) == {1}
+    finally:
+        store.close()
+    assert (tmp_path / "var" / "demo-credentials.json").stat().st_mode & 0o077 == 0
