@@ -63,9 +63,10 @@ class AuditWriter:
                 self._cond.wait(remaining if remaining is not None else 1.0)
         return True
 
-    def close(self) -> None:
-        """Write what is pending and stop the thread."""
-        self.flush(timeout=None if self._pending else 5.0)
+    def close(self, timeout: float = 120.0) -> None:
+        """Write what is pending and stop the thread (give up after ``timeout`` seconds)."""
+        if not self.flush(timeout=timeout):
+            log.error("audit: %d events could not be written before shutdown", self.pending)
         with self._cond:
             self._closing = True
             self._cond.notify_all()

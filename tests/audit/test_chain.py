@@ -34,6 +34,22 @@ def _cli_verify(store: Store) -> subprocess.CompletedProcess[str]:
     )
 
 
+def _forged_row() -> dict[str, object]:
+    """A well-formed event that nobody emitted."""
+    return {
+        "at": "2026-01-01T00:00:00.000000Z",
+        "actor_id": None,
+        "actor": "forger",
+        "actor_role": None,
+        "actor_country": None,
+        "action": "check",
+        "resource": None,
+        "resource_id": None,
+        "outcome": "ok",
+        "details": "{}",
+    }
+
+
 def test_untouched_log_verifies(store: Store) -> None:
     _fill(store)
     result = verify(store)
@@ -103,18 +119,7 @@ def test_inserted_event_in_the_middle_is_named(store: Store) -> None:
         for seq in range(10, 3, -1):
             conn.execute(update(audit_events).where(audit_events.c.seq == seq).values(seq=seq + 1))
         prev = conn.execute(select(audit_events.c.hash).where(audit_events.c.seq == 3)).scalar_one()
-        row = {
-            "at": "2026-01-01T00:00:00.000000Z",
-            "actor_id": None,
-            "actor": "forger",
-            "actor_role": None,
-            "actor_country": None,
-            "action": "check",
-            "resource": None,
-            "resource_id": None,
-            "outcome": "ok",
-            "details": "{}",
-        }
+        row = _forged_row()
         conn.execute(
             insert(audit_events).values(seq=4, prev_hash=prev, hash=chain_hash(prev, 4, row), **row)
         )
@@ -130,18 +135,7 @@ def test_appended_event_is_named(store: Store) -> None:
         prev = conn.execute(
             select(audit_events.c.hash).where(audit_events.c.seq == 10)
         ).scalar_one()
-        row = {
-            "at": "2026-01-01T00:00:00.000000Z",
-            "actor_id": None,
-            "actor": "forger",
-            "actor_role": None,
-            "actor_country": None,
-            "action": "check",
-            "resource": None,
-            "resource_id": None,
-            "outcome": "ok",
-            "details": "{}",
-        }
+        row = _forged_row()
         conn.execute(
             insert(audit_events).values(
                 seq=11, prev_hash=prev, hash=chain_hash(prev, 11, row), **row
