@@ -29,15 +29,39 @@ class Change:
     record_id: int
     op: ChangeOp
     owner: str
+    last_record_id: int | None = None
+
+    def record_ids(self) -> range:
+        """Every record the change covers (a bulk write covers a run of ids)."""
+        return range(self.record_id, (self.last_record_id or self.record_id) + 1)
+
+
+def _runs(ids: Iterable[int]) -> list[tuple[int, int]]:
+    """Consecutive ids folded into (first, last) runs: one change row per run."""
+    runs: list[tuple[int, int]] = []
+    for rid in sorted(set(ids)):
+        if runs and rid == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], rid)
+        else:
+            runs.append((rid, rid))
+    return runs
 
 
 def record_changes(
     conn: Connection, kind: str, op: ChangeOp, owner: str, record_ids: Iterable[int]
 ) -> None:
-    """Append one change row per record, in this transaction."""
+    """Append the change rows for these records (one per run of ids), in this transaction."""
+    now = _now()
     rows = [
-        {"kind": kind, "record_id": rid, "op": op.value, "owner": owner, "at": _now()}
-        for rid in record_ids
+        {
+            "kind": kind,
+            "record_id": first,
+            "last_record_id": last if last != first else None,
+            "op": op.value,
+            "owner": owner,
+            "at": now,
+        }
+        for first, last in _runs(record_ids)
     ]
     if not rows:
         return
@@ -51,7 +75,10 @@ def changes_since(conn: Connection, after: int, limit: int = 10_000) -> Sequence
     result = conn.execute(
         select(change_log).where(change_log.c.seq > after).order_by(change_log.c.seq).limit(limit)
     )
-    return [Change(row.seq, row.kind, row.record_id, ChangeOp(row.op), row.owner) for row in result]
+    return [
+        Change(row.seq, row.kind, row.record_id, ChangeOp(row.op), row.owner, row.last_record_id)
+        for row in result
+    ]
 
 
 def last_seq(conn: Connection) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -142,6 +143,8 @@ change_log = Table(
     Column("record_id", BigInteger, nullable=False),
     Column("op", String(8), nullable=False),
     Column("owner", String(3), nullable=False),
+    # A bulk write covers the ids record_id..last_record_id (None: just record_id).
+    Column("last_record_id", BigInteger),
     Column("at", UTCDateTime(), nullable=False),
     sqlite_autoincrement=True,
 )
@@ -175,4 +178,127 @@ audit_head = Table(
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("seq", BigInteger, nullable=False),
     Column("hash", String(64), nullable=False),
+)
+
+
+def _owned(name: str, *columns: Column[Any] | Index) -> Table:
+    """A record table: the columns every owned record has, then its own."""
+    return Table(
+        name,
+        metadata,
+        Column("id", BigId, primary_key=True, autoincrement=True),
+        Column("owner", String(3), ForeignKey("countries.code"), nullable=False),
+        Column("reference", String(100), nullable=False),
+        *columns,
+        Column("remarks", Text),
+        Column("visibility", String(8), nullable=False),
+        Column("review_date", String(10), nullable=False),
+        Column("content_hash", String(32), nullable=False),
+        Column("version", Integer, nullable=False, default=1),
+        Column("created_at", UTCDateTime(), nullable=False),
+        Column("updated_at", UTCDateTime(), nullable=False),
+        Column("created_by", Integer),
+        UniqueConstraint("owner", "reference", name=f"uq_{name}_owner_reference"),
+    )
+
+
+travel_documents = _owned(
+    "travel_documents",
+    Column("number", String(40), nullable=False),
+    Column("number_key", String(40), nullable=False),
+    Column("issuing_country", String(3), nullable=False),
+    Column("doc_type", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("issued_on", String(10)),
+    Column("expires_on", String(10)),
+    Column("lost_on", String(10)),
+    Column("reporting_country", String(3)),
+    Index("ix_travel_documents_key", "issuing_country", "number_key"),
+)
+
+blank_ranges = _owned(
+    "blank_ranges",
+    Column("issuing_country", String(3), nullable=False),
+    Column("doc_type", String(16), nullable=False),
+    Column("first_serial", String(40), nullable=False),
+    Column("last_serial", String(40), nullable=False),
+    Column("prefix", String(40), nullable=False),
+    Column("first_value", BigInteger, nullable=False),
+    Column("last_value", BigInteger, nullable=False),
+    Column("width", Integer, nullable=False),
+    Column("lost_on", String(10)),
+    Index("ix_blank_ranges_key", "issuing_country", "prefix"),
+)
+
+vehicles = _owned(
+    "vehicles",
+    Column("vin", String(20)),
+    Column("vin_key", String(20)),
+    Column("plate", String(20)),
+    Column("plate_key", String(20)),
+    Column("plate_country", String(3)),
+    Column("make", String(100)),
+    Column("model", String(100)),
+    Column("colour", String(50)),
+    Column("year", Integer),
+    Column("status", String(16), nullable=False),
+    Column("stolen_on", String(10)),
+    Index("ix_vehicles_vin_key", "vin_key"),
+    Index("ix_vehicles_plate_key", "plate_country", "plate_key"),
+)
+
+firearms = _owned(
+    "firearms",
+    Column("make", String(100), nullable=False),
+    Column("model", String(100)),
+    Column("serial", String(40), nullable=False),
+    Column("serial_key", String(40), nullable=False),
+    Column("calibre", String(40)),
+    Column("firearm_type", String(40)),
+    Column("status", String(16), nullable=False),
+    Column("stolen_on", String(10)),
+    Index("ix_firearms_serial_key", "serial_key"),
+)
+
+vessels = _owned(
+    "vessels",
+    Column("imo", String(7)),
+    Column("hin", String(20)),
+    Column("hin_key", String(20)),
+    Column("name", String(200)),
+    Column("flag", String(3)),
+    Column("status", String(16), nullable=False),
+    Column("stolen_on", String(10)),
+    Index("ix_vessels_imo", "imo"),
+    Index("ix_vessels_hin_key", "hin_key"),
+)
+
+artworks = _owned(
+    "artworks",
+    Column("object_id", String(60), nullable=False),
+    Column("object_key", String(60), nullable=False),
+    Column("title", String(300)),
+    Column("artist", String(200)),
+    Column("art_type", String(60)),
+    Column("description", Text),
+    Column("status", String(16), nullable=False),
+    Column("stolen_on", String(10)),
+    Index("ix_artworks_object_key", "object_key"),
+)
+
+# A check that matched: which record, whose, and who checked from where.
+hits = Table(
+    "hits",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("kind", String(32), nullable=False),
+    Column("record_id", BigInteger, nullable=False),
+    Column("owner", String(3), nullable=False),
+    Column("checked_by", Integer, nullable=False),
+    Column("checking_country", String(3), nullable=False),
+    Column("query", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
+    Index("ix_hits_owner", "owner", "id"),
+    Index("ix_hits_checking_country", "checking_country", "id"),
 )

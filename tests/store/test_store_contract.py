@@ -180,7 +180,7 @@ def test_a_reader_following_the_change_log_misses_nothing(store: Store, tmp_path
         running = any(p.poll() is None for p in procs)
         with store.read() as conn:
             for change in changes_since(conn, last):
-                seen.append(change.record_id)
+                seen.extend(change.record_ids())
                 last = change.seq
         if not running:
             break
@@ -190,3 +190,13 @@ def test_a_reader_following_the_change_log_misses_nothing(store: Store, tmp_path
         stored = set(conn.execute(select(persons.c.id)).scalars())
     assert len(stored) == 500
     assert sorted(seen) == sorted(stored)
+
+
+def test_bulk_changes_fold_runs_of_ids(store: Store) -> None:
+    from concord.store.changes import record_changes
+
+    with store.write() as conn:
+        record_changes(conn, "person", ChangeOp.PUT, "FRA", [5, 1, 2, 3, 9, 10])
+    with store.read() as conn:
+        changes = changes_since(conn, 0)
+    assert [list(c.record_ids()) for c in changes] == [[1, 2, 3], [5], [9, 10]]
