@@ -10,8 +10,10 @@ from fastapi import FastAPI
 from concord import __version__
 from concord.api import errors
 from concord.api.middleware import BodyLimit, Metrics
-from concord.api.routers import audit, auth, countries, persons, system, users
+from concord.api.routers import audit, auth, checks, countries, objects, persons, system, users
 from concord.api.schemas import ErrorResponse
+from concord.index.identifiers import IdentifierIndex
+from concord.services.checks import Checker
 from concord.settings import Settings, get_settings
 from concord.store import Store
 
@@ -33,9 +35,13 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     owns_store = store is None
     the_store = store or Store.from_settings(settings)
 
+    index = IdentifierIndex(the_store, poll_interval=settings.index_poll_interval)
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        index.start()
         yield
+        index.stop()
         # A clean shutdown writes every pending audit event.
         the_store.audit.flush(timeout=None)
         if owns_store:
@@ -52,9 +58,13 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     )
     app.state.store = the_store
     app.state.settings = settings
+    app.state.index = index
+    app.state.checker = Checker(the_store, index)
     errors.install(app)
-    for module in (system, auth, users, countries, persons, audit):
+    for module in (system, auth, users, countries, persons, checks, audit):
         app.include_router(module.router)
+    for router in objects.routers:
+        app.include_router(router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(Metrics)
     return app

@@ -153,3 +153,41 @@ class Health(BaseModel):
     status: str
     database: str
     version: str
+
+
+class DocumentQuery(Strict):
+    number: str = Field(max_length=100)
+    issuing_country: str = Field(max_length=10)
+    type: str | None = Field(default=None, max_length=30)
+
+
+class PlateQuery(Strict):
+    number: str = Field(max_length=30)
+    country: str = Field(max_length=10)
+
+
+class FirearmQuery(Strict):
+    serial: str = Field(max_length=60)
+    make: str | None = Field(default=None, max_length=100)
+
+
+class ArtQuery(Strict):
+    object_id: str = Field(max_length=60)
+
+
+class CheckQuery(Strict):
+    """Exactly one identifier to check."""
+
+    qid: str | None = Field(default=None, max_length=100)
+    document: DocumentQuery | None = None
+    mrz: str | None = Field(default=None, max_length=200)
+    vin: str | None = Field(default=None, max_length=30)
+    plate: PlateQuery | None = None
+    firearm: FirearmQuery | None = None
+    imo: str | None = Field(default=None, max_length=20)
+    hin: str | None = Field(default=None, max_length=30)
+    art: ArtQuery | None = None
+
+
+class BatchCheckRequest(Strict):
+    items: list[CheckQuery] = Field(max_length=10_000)

@@ -83,7 +83,7 @@ def country(data: Mapping[str, Any], name: str, *, required: bool = False) -> st
 
 
 def access(data: Mapping[str, Any]) -> tuple[Visibility, list[str]]:
-    """``access: {visibility, countries}`` (API) or flat ``visibility`` / ``visibility_countries``."""
+    """``access: {visibility, countries}`` (API), or flat CSV columns."""
     raw = data.get("access")
     if raw is None:
         raw = {"visibility": data.get("visibility"), "countries": data.get("visibility_countries")}

@@ -3,6 +3,7 @@
 from concord.policy.decide import Action, allow, ensure, read_scope, visible_to
 from concord.policy.resources import (
     AuditLog,
+    CheckRequest,
     CountryRef,
     NewRecord,
     ReadScope,
@@ -14,6 +15,7 @@ from concord.policy.resources import (
 __all__ = [
     "Action",
     "AuditLog",
+    "CheckRequest",
     "CountryRef",
     "NewRecord",
     "ReadScope",

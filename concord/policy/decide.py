@@ -15,6 +15,7 @@ from concord.domain.principal import Principal
 from concord.errors import Forbidden
 from concord.policy.resources import (
     AuditLog,
+    CheckRequest,
     CountryRef,
     NewRecord,
     ReadScope,
@@ -33,6 +34,7 @@ class Action(StrEnum):
     DISABLE = "disable"
     REVOKE = "revoke"
     VERIFY = "verify"
+    CHECK = "check"
 
 
 # Roles that read nominal data at all; partners get valid / not valid only.
@@ -61,6 +63,10 @@ def visible_to(record: RecordRef, country: str) -> bool:
 
 
 def _record(p: Principal, action: Action, r: RecordRef) -> bool:
+    if action is Action.CHECK:  # may this record answer this principal's check?
+        if p.role is Role.GS:
+            return True
+        return p.role in (*_RECORD_READERS, Role.PARTNER) and visible_to(r, p.country)
     if action is Action.READ:
         if p.role in _READ_EVERYTHING:
             return True
@@ -71,7 +77,20 @@ def _record(p: Principal, action: Action, r: RecordRef) -> bool:
 
 
 def _new_record(p: Principal, action: Action, r: NewRecord) -> bool:
+    if r.issuer is not None and r.issuer != r.owner:
+        return False
     return action is Action.CREATE and p.role is Role.NCB and p.country == r.owner
+
+
+# Partners (airlines, hotels, banks) check travel documents only.
+_PARTNER_CHECKS = frozenset({"document", "mrz"})
+_CHECKERS = frozenset({Role.NCB, Role.FRONTLINE, Role.GS})
+
+
+def _check_request(p: Principal, action: Action, r: CheckRequest) -> bool:
+    if action is not Action.CHECK:
+        return False
+    return p.role in _CHECKERS or (p.role is Role.PARTNER and r.kind in _PARTNER_CHECKS)
 
 
 def _user(p: Principal, action: Action, u: UserRef) -> bool:
@@ -113,6 +132,7 @@ _RULES: dict[type, Callable[[Principal, Action, Any], bool]] = {
     TokenRef: _token,
     CountryRef: _country,
     AuditLog: _audit,
+    CheckRequest: _check_request,
 }
 
 

@@ -19,10 +19,21 @@ class RecordRef:
 
 @dataclass(frozen=True, slots=True)
 class NewRecord:
-    """A record about to be created for ``owner``."""
+    """A record about to be created for ``owner``.
+
+    ``issuer``: for travel documents, the issuing state; only it may report them.
+    """
 
     kind: str
     owner: str
+    issuer: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckRequest:
+    """Running a check against the records of ``kind``."""
+
+    kind: str
 
 
 @dataclass(frozen=True, slots=True)

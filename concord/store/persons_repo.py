@@ -43,16 +43,11 @@ def list_visible(
     scope: ReadScope,
     *,
     owner: str | None = None,
-    name_prefix: str | None = None,
     after_id: int = 0,
     limit: int = 100,
 ) -> list[dict[str, Any]]:
-    where = []
-    if name_prefix:
-        escaped = name_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        where.append(persons.c.display_name.like(escaped + "%", escape="\\"))
     return records_repo.list_visible(
-        conn, persons, KIND, scope, owner=owner, after_id=after_id, limit=limit, where=where
+        conn, persons, KIND, scope, owner=owner, after_id=after_id, limit=limit
     )
 
 

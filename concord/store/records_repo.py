@@ -47,7 +47,7 @@ def get(conn: Connection, table: Table, kind: str, record_id: int) -> dict[str, 
 
 
 def get_many(
-    conn: Connection, table: Table, kind: str, rows: Sequence[Mapping[str, Any]]
+    conn: Connection, table: Table, kind: str, rows: Sequence[Mapping[Any, Any]]
 ) -> list[dict[str, Any]]:
     """Attach the access lists to rows already read."""
     records = [dict(r) for r in rows]

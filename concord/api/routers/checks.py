@@ -1,0 +1,57 @@
+"""Checks (the hot path) and the hits they create."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+
+from concord.api.deps import PrincipalDep, StoreDep
+from concord.api.schemas import BatchCheckRequest, CheckQuery
+from concord.services import hits
+from concord.services.checks import Checker
+
+router = APIRouter(tags=["checks"])
+
+
+def _checker(request: Request) -> Checker:
+    checker: Checker = request.app.state.checker
+    return checker
+
+
+@router.post("/checks")
+def check(body: CheckQuery, principal: PrincipalDep, request: Request) -> dict[str, Any]:
+    """Check one identifier against every object database the caller may use.
+
+    Give exactly one of: ``document`` {number, issuing_country, type?}, ``mrz``
+    (the zone as text), ``vin``, ``plate`` {number, country}, ``firearm``
+    {serial, make?}, ``imo``, ``hin``, ``art`` {object_id}. Partners get
+    ``{"valid": true|false}`` only.
+    """
+    return _checker(request).check_one(principal, body.model_dump(exclude_none=True))
+
+
+@router.post("/checks/batch")
+def check_batch(
+    body: BatchCheckRequest, principal: PrincipalDep, request: Request
+) -> dict[str, Any]:
+    """Check a manifest: every row answered in order; a bad row carries its own error."""
+    items = [item.model_dump(exclude_none=True) for item in body.items]
+    return {"results": _checker(request).check_many(principal, items)}
+
+
+@router.get("/hits")
+def list_hits(
+    principal: PrincipalDep,
+    store: StoreDep,
+    cursor: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> dict[str, Any]:
+    """Hits on the caller's country's records, and hits of its own checks."""
+    items, next_cursor = hits.list_hits(store, principal, after_id=cursor, limit=limit)
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@router.get("/hits/{hit_id}")
+def get_hit(hit_id: int, principal: PrincipalDep, store: StoreDep) -> dict[str, Any]:
+    return hits.get_hit(store, principal, hit_id)

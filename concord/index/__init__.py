@@ -1,0 +1,1 @@
+"""In-memory indexes derived from the store and kept fresh from the change log."""

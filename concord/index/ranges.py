@@ -1,0 +1,52 @@
+"""Stolen blank document ranges: any serial between first and last of a batch hits."""
+
+from __future__ import annotations
+
+import bisect
+import threading
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    low: int
+    high: int
+    record_id: int
+
+
+class RangeIndex:
+    """(issuing country, prefix, digit width) -> spans sorted by their low end."""
+
+    def __init__(self) -> None:
+        self._spans: dict[tuple[str, str, int], list[Span]] = {}
+        self._widest: dict[tuple[str, str, int], int] = {}
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self._spans.values())
+
+    def add(
+        self, issuing: str, prefix: str, width: int, low: int, high: int, record_id: int
+    ) -> None:
+        key = (issuing, prefix, width)
+        with self._lock:
+            spans = self._spans.setdefault(key, [])
+            bisect.insort(spans, Span(low, high, record_id))
+            self._widest[key] = max(self._widest.get(key, 0), high - low)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._spans = {}
+            self._widest = {}
+
+    def lookup(self, issuing: str, prefix: str, width: int, value: int) -> list[int]:
+        """Ids of the ranges holding ``value`` (candidates: confirm against the store)."""
+        key = (issuing, prefix, width)
+        spans = self._spans.get(key)
+        if not spans:
+            return []
+        widest = self._widest[key]
+        # Only spans starting in [value - widest, value] can hold value.
+        start = bisect.bisect_left(spans, Span(value - widest, -1, -1))
+        end = bisect.bisect_right(spans, Span(value, 2**62, 2**62))
+        return [s.record_id for s in spans[start:end] if s.low <= value <= s.high]

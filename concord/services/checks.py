@@ -1,0 +1,265 @@
+"""The hot path: check identifiers against every object database the officer may use.
+
+A check is parsed and normalised into match keys, looked up in this process's
+in-memory index, and only a "maybe" is confirmed against the store. Records
+the principal may not use, and records past their review date, do not answer.
+A confirmed match creates a hit visible to the owner and the checking country.
+Every check is audited: one event per single check, one per batch naming
+every row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, insert, select
+
+from concord.audit import AuditEvent
+from concord.domain.checks import ParsedCheck, make_key, parse_check
+from concord.domain.enums import Role
+from concord.domain.principal import Principal
+from concord.errors import ConcordError, Forbidden, InvalidInput
+from concord.index.identifiers import IdentifierIndex
+from concord.policy import Action, CheckRequest, allow
+from concord.services import objects
+from concord.services.records import record_ref
+from concord.store import Store, records_repo
+from concord.store.kinds import BLANK_RANGE, BY_NAME, BY_PREFIX
+from concord.store.tables import blank_ranges, hits
+
+MAX_BATCH = 10_000
+
+ACTIONS = {
+    "document": "Retain the document, hold its bearer for identity checks and contact your NCB.",
+    "blank_range": "Stolen blank document: retain it, hold its bearer, contact your NCB at once.",
+    "vehicle": "Stolen vehicle: stop and secure it, and contact your NCB.",
+    "firearm": "Reported firearm: seize it and contact your NCB.",
+    "vessel": "Reported vessel: contact your NCB before acting.",
+    "artwork": "Reported work of art: secure it and contact your NCB.",
+}
+
+
+@dataclass(slots=True)
+class _Row:
+    position: int
+    parsed: ParsedCheck | None
+    error: ConcordError | None
+    qid: str | None
+    matches: list[dict[str, Any]]
+
+
+class Checker:
+    """Checks for one store, answered from one identifier index."""
+
+    def __init__(self, store: Store, index: IdentifierIndex):
+        self.store = store
+        self.index = index
+
+    def check_one(self, principal: Principal, item: Mapping[str, Any]) -> dict[str, Any]:
+        """A single check; bad input raises (HTTP 4xx) instead of answering per row."""
+        return self._run(principal, [item], single=True)[0]
+
+    def check_many(
+        self, principal: Principal, items: Sequence[Mapping[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """A batch (a passenger manifest): every row answered, in order; bad rows carry an error."""
+        if len(items) > MAX_BATCH:
+            raise InvalidInput(f"at most {MAX_BATCH} checks a batch", field="items")
+        return self._run(principal, items, single=False)
+
+    def _run(
+        self, principal: Principal, items: Sequence[Mapping[str, Any]], *, single: bool
+    ) -> list[dict[str, Any]]:
+        if not any(allow(principal, Action.CHECK, CheckRequest(k)) for k in ("document", "vin")):
+            raise Forbidden("not allowed to run checks")
+        rows = [self._parse(principal, n, item, single) for n, item in enumerate(items)]
+        live = [r for r in rows if r.parsed is not None]
+        keys = [k for r in live for k in r.parsed.keys]  # type: ignore[union-attr]
+        maybe = self.index.keys.maybe_many(keys)
+        to_confirm: list[tuple[_Row, list[str], list[int]]] = []
+        position = 0
+        for row in live:
+            parsed = row.parsed
+            assert parsed is not None
+            found = [k for k in parsed.keys if maybe[position + parsed.keys.index(k)]]
+            position += len(parsed.keys)
+            ranges = self._range_candidates(parsed)
+            if found or ranges:
+                to_confirm.append((row, found, ranges))
+        if to_confirm:
+            self._confirm(principal, to_confirm)
+        self._audit(principal, rows, single)
+        return [self._answer(principal, r) for r in rows]
+
+    def _parse(
+        self, principal: Principal, position: int, item: Mapping[str, Any], single: bool
+    ) -> _Row:
+        qid = (
+            str(item.get("qid"))[:100]
+            if isinstance(item, Mapping) and item.get("qid") is not None
+            else None
+        )
+        try:
+            parsed = parse_check(item)
+            if not allow(principal, Action.CHECK, CheckRequest(parsed.kind)):
+                raise Forbidden(f"not allowed to check a {parsed.kind}", field=parsed.kind)
+        except ConcordError as exc:
+            if single:
+                raise
+            return _Row(position, None, exc, qid, [])
+        return _Row(position, parsed, None, parsed.qid, [])
+
+    def _range_candidates(self, parsed: ParsedCheck) -> list[int]:
+        probe = parsed.range_probe
+        if probe is None:
+            return []
+        return self.index.ranges.lookup(probe.issuing, probe.prefix, probe.width, probe.value)
+
+    def _confirm(
+        self, principal: Principal, pending: list[tuple[_Row, list[str], list[int]]]
+    ) -> None:
+        today = dt.date.today().isoformat()
+        with self.store.read() as conn:
+            for row, keys, range_ids in pending:
+                parsed = row.parsed
+                assert parsed is not None
+                candidates = [c for key in keys for c in self._records_for(conn, key)]
+                candidates += self._ranges_holding(conn, parsed, range_ids)
+                row.matches = [
+                    c
+                    for c in candidates
+                    if c["review_date"] >= today
+                    and _fits(parsed, c)
+                    and allow(principal, Action.CHECK, record_ref(c["_kind"], c))
+                ]
+        matched = [(row, m) for row, _, _ in pending for m in row.matches]
+        if matched:
+            self._record_hits(principal, matched)
+
+    def _records_for(self, conn: Connection, key: str) -> list[dict[str, Any]]:
+        prefix, *parts = key.split("|")
+        kind, lookup = BY_PREFIX[prefix]
+        found = records_repo.find(
+            conn, kind.table, kind.name, **dict(zip(lookup.columns, parts, strict=True))
+        )
+        for record in found:
+            record["_kind"] = kind.name
+        return found
+
+    def _ranges_holding(
+        self, conn: Connection, parsed: ParsedCheck, ids: list[int]
+    ) -> list[dict[str, Any]]:
+        probe = parsed.range_probe
+        if not ids or probe is None:
+            return []
+        rows = conn.execute(select(blank_ranges).where(blank_ranges.c.id.in_(ids))).mappings().all()
+        held = [
+            r
+            for r in rows
+            if (r["issuing_country"], r["prefix"], r["width"])
+            == (probe.issuing, probe.prefix, probe.width)
+            and r["first_value"] <= probe.value <= r["last_value"]
+        ]
+        records = records_repo.get_many(conn, blank_ranges, BLANK_RANGE.name, held)
+        for record in records:
+            record["_kind"] = BLANK_RANGE.name
+        return records
+
+    def _record_hits(
+        self, principal: Principal, matched: list[tuple[_Row, dict[str, Any]]]
+    ) -> None:
+        now = dt.datetime.now(dt.UTC)
+        with self.store.write() as conn:
+            for row, match in matched:
+                assert row.parsed is not None
+                result = conn.execute(
+                    insert(hits)
+                    .values(
+                        kind=match["_kind"],
+                        record_id=match["id"],
+                        owner=match["owner"],
+                        checked_by=principal.user_id,
+                        checking_country=principal.country,
+                        query=json.dumps({"qid": row.qid, **row.parsed.echo}, ensure_ascii=False),
+                        status="new",
+                        at=now,
+                    )
+                    .returning(hits.c.id)
+                )
+                match["_hit_id"] = int(result.scalar_one())
+
+    def _audit(self, principal: Principal, rows: list[_Row], single: bool) -> None:
+        def summary(row: _Row) -> dict[str, Any]:
+            if row.parsed is None:
+                return {"qid": row.qid, "error": row.error.message if row.error else "invalid"}
+            return {
+                "qid": row.qid,
+                "kind": row.parsed.kind,
+                "keys": row.parsed.keys,
+                "hits": [m["_hit_id"] for m in row.matches],
+            }
+
+        if single:
+            row = rows[0]
+            outcome = "hit" if row.matches else "no_hit"
+            self.store.audit.emit(
+                AuditEvent.of(principal, "check", resource="check", outcome=outcome, **summary(row))
+            )
+            return
+        hit_count = sum(1 for r in rows if r.matches)
+        self.store.audit.emit(
+            AuditEvent.of(
+                principal,
+                "check.batch",
+                resource="check",
+                outcome="hit" if hit_count else "no_hit",
+                count=len(rows),
+                hits=hit_count,
+                rows=[summary(r) for r in rows],
+            )
+        )
+
+    def _answer(self, principal: Principal, row: _Row) -> dict[str, Any]:
+        if row.parsed is None:
+            assert row.error is not None
+            return {"qid": row.qid, "hit": False, "error": row.error.as_dict()}
+        if principal.role is Role.PARTNER:
+            return {"qid": row.qid, "valid": not row.matches}
+        answer: dict[str, Any] = {
+            "qid": row.qid,
+            "query": {"kind": row.parsed.kind, **row.parsed.echo},
+            "hit": bool(row.matches),
+            "matches": [self._match_view(principal, m) for m in row.matches],
+            "warnings": row.parsed.warnings,
+        }
+        if row.parsed.person is not None:
+            answer["person"] = row.parsed.person
+        return answer
+
+    def _match_view(self, principal: Principal, match: dict[str, Any]) -> dict[str, Any]:
+        kind = BY_NAME[match["_kind"]]
+        record = objects.view(principal, kind, match)
+        record.pop("access", None)
+        return {
+            "hit_id": match["_hit_id"],
+            "kind": kind.name,
+            "id": match["id"],
+            "owner": match["owner"],
+            "status": match.get("status", "stolen_blank"),
+            "action": ACTIONS[kind.name],
+            "record": {k: v for k, v in record.items() if not k.startswith("_")},
+        }
+
+
+def _fits(parsed: ParsedCheck, record: Mapping[str, Any]) -> bool:
+    """Filters a key cannot express: the document type and the firearm's make."""
+    if parsed.doc_type and record.get("doc_type") and record["doc_type"] != parsed.doc_type:
+        return False
+    if parsed.make and record.get("make"):
+        stored = make_key(record["make"])
+        return parsed.make in stored or stored in parsed.make
+    return True
