@@ -33,6 +33,7 @@ token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
 import_app = typer.Typer(help="Bulk imports (CSV or JSONL).", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
 member_app = typer.Typer(help="Membership of countries.", no_args_is_help=True)
+check_app = typer.Typer(help="Checks from files (manifests).", no_args_is_help=True)
 for sub, name in (
     (db_app, "db"),
     (user_app, "user"),
@@ -40,6 +41,7 @@ for sub, name in (
     (import_app, "import"),
     (audit_app, "audit"),
     (member_app, "member"),
+    (check_app, "check"),
 ):
     app.add_typer(sub, name=name)
 
@@ -295,6 +297,144 @@ def import_persons(
     )
     if report.rejected:
         raise typer.Exit(1)
+
+
+def _import_objects(path: str, help_name: str) -> None:
+    """Register ``concord import PATH`` for an object kind."""
+    from concord.store.kinds import BY_PATH
+
+    kind = BY_PATH[path]
+    columns = (
+        ", ".join(sorted(kind.csv_required)) + "; optional: " + ", ".join(sorted(kind.csv_optional))
+    )
+
+    @import_app.command(path, help=f"Import {help_name} (CSV columns: {columns}).")
+    def command(
+        file: Annotated[Path, typer.Argument(help="CSV (header row) or JSONL file")],
+        country: Annotated[str, typer.Option(help="import as this country's NCB (ISO 3166)")],
+        format: Annotated[
+            str | None, typer.Option(help="csv or jsonl (default: by extension)")
+        ] = None,
+        batch_size: Annotated[int | None, typer.Option(help="rows per transaction")] = None,
+        rejects: Annotated[
+            Path | None, typer.Option(help="bad rows (default FILE.rejects.csv)")
+        ] = None,
+    ) -> None:
+        from concord.services.import_objects import import_objects
+
+        with _store() as store:
+            principal = _as_ncb(store, country)
+            size = file.stat().st_size if file.is_file() else 0
+            progress, update = _progress_bar(size, f"{path} → {principal.country}")
+            with progress:
+                report = import_objects(
+                    store,
+                    principal,
+                    kind,
+                    file,
+                    fmt=format,
+                    batch_size=batch_size,
+                    rejects=rejects,
+                    progress=update,
+                )
+        _report_import(report)
+
+
+def _report_import(report: Any) -> None:
+    console.print(
+        f"read {report.read} rows: {report.written} written, {report.unchanged} already there, "
+        f"{report.rejected} rejected" + (f" (see {report.rejects_path})" if report.rejected else "")
+    )
+    if report.rejected:
+        raise typer.Exit(1)
+
+
+for _path, _name in (
+    ("documents", "stolen and lost travel documents"),
+    ("blank-ranges", "stolen blank document ranges"),
+    ("vehicles", "stolen motor vehicles"),
+    ("firearms", "stolen and lost firearms"),
+    ("vessels", "stolen vessels"),
+    ("artworks", "stolen works of art"),
+):
+    _import_objects(_path, _name)
+
+
+@check_app.command("documents")
+def check_documents(
+    file: Annotated[
+        Path, typer.Argument(help="CSV with qid,number,issuing_country[,type], or JSONL")
+    ],
+    country: Annotated[str, typer.Option(help="check as a frontline officer of this country")],
+    out: Annotated[Path, typer.Option(help="results, one JSON line per row, in input order")],
+) -> None:
+    """Check a passenger manifest of travel documents.
+
+    Each output line: {"qid", "hit", "matches": [{"id", "kind", "status", "owner"}]}, plus
+    "error" {code, message, field} on a row that could not be checked.
+    """
+    from concord.index.identifiers import IdentifierIndex
+    from concord.services.checks import MAX_BATCH, Checker
+    from concord.services.rows import RowReader
+
+    with _store() as store:
+        officer = _as_ncb(store, country)
+        officer = Principal(
+            0,
+            f"cli:frontline:{officer.country}",
+            Role.FRONTLINE,
+            officer.country,
+            officer.country_status,
+        )
+        index = IdentifierIndex(store)
+        index.load()
+        checker = Checker(store, index)
+        reader = RowReader(
+            file,
+            required={"qid", "number", "issuing_country"},
+            allowed={"qid", "number", "issuing_country", "type"},
+        )
+        hits = rows = 0
+        try:
+            with out.open("w", encoding="utf-8") as sink:
+                chunk: list[dict[str, Any]] = []
+
+                def flush() -> None:
+                    nonlocal hits, rows
+                    for answer in checker.check_many(officer, chunk):
+                        sink.write(json.dumps(_manifest_line(answer), ensure_ascii=False) + "\n")
+                        hits += bool(answer.get("hit"))
+                        rows += 1
+                    chunk.clear()
+
+                for row in reader:
+                    data = row.data or {}
+                    document = {
+                        k: data[k] for k in ("number", "issuing_country", "type") if data.get(k)
+                    }
+                    chunk.append(
+                        {"qid": data.get("qid") or str(row.line), "document": document or None}
+                    )
+                    if len(chunk) >= MAX_BATCH:
+                        flush()
+                flush()
+        finally:
+            reader.close()
+    console.print(f"checked {rows} documents: {hits} hit(s); results in {out}")
+
+
+def _manifest_line(answer: dict[str, Any]) -> dict[str, Any]:
+    line: dict[str, Any] = {
+        "qid": answer["qid"],
+        "hit": bool(answer.get("hit")),
+        "matches": [
+            {"id": m["id"], "kind": m["kind"], "status": m["status"], "owner": m["owner"]}
+            for m in answer.get("matches", [])
+        ],
+    }
+    if "error" in answer:
+        line["error"] = answer["error"]
+    return line
 
 
 @audit_app.command("verify")

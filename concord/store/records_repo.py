@@ -13,7 +13,7 @@ from sqlalchemy import Connection, Table, bindparam, delete, insert, select, upd
 
 from concord.domain.enums import ChangeOp, Visibility
 from concord.policy import ReadScope
-from concord.store import access
+from concord.store import access, bulk
 from concord.store.changes import record_changes
 from concord.store.scope import visible_predicate
 
@@ -124,8 +124,8 @@ def upsert_batch(
     """Insert or update by (owner, reference); rows whose content is unchanged are skipped.
 
     Returns the ids written. ``countries`` maps a reference to the listed
-    countries of its only/except restriction. Plain executemany statements
-    (no RETURNING) keep this fast on both backends.
+    countries of its only/except restriction. New rows take the bulk fast
+    path (``concord.store.bulk``).
     """
     if not rows:
         return []
@@ -146,22 +146,16 @@ def upsert_batch(
         for r in rows
         if r["reference"] in existing and existing[r["reference"]][1] != r["content_hash"]
     ]
-    if new:
-        conn.execute(
-            insert(table),
-            [
-                {
-                    **r,
-                    "owner": owner,
-                    "created_at": now,
-                    "updated_at": now,
-                    "created_by": created_by,
-                    "version": 1,
-                }
-                for r in new
-            ],
-        )
     written: list[int] = []
+    if new:
+        constant = {
+            "owner": owner,
+            "created_at": now,
+            "updated_at": now,
+            "created_by": created_by,
+            "version": 1,
+        }
+        written += bulk.insert_rows(conn, table, new, constant)
     if changed:
         columns = [c for c in changed[0] if c != "reference"]
         stmt = (
@@ -180,16 +174,6 @@ def upsert_batch(
             ],
         )
         written += [existing[r["reference"]][0] for r in changed]
-    if new:
-        new_refs = [r["reference"] for r in new]
-        for start in range(0, len(new_refs), 900):
-            chunk = new_refs[start : start + 900]
-            written += [
-                int(rid)
-                for rid in conn.execute(
-                    select(table.c.id).where(table.c.owner == owner, table.c.reference.in_(chunk))
-                ).scalars()
-            ]
     # New rows open to all need no access rows; a changed row's list is reset.
     needs_access = [r for r in new if r["visibility"] in _LISTS] + changed
     if needs_access:
