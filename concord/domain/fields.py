@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 from collections.abc import Mapping
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from concord.domain.countries import normalise_country
@@ -31,12 +33,14 @@ def text(
         return None
     if not isinstance(value, str):
         raise InvalidInput("must be a string", field=name)
-    try:
-        cleaned = clean_text(
-            value, max_length=max_length, multiline=name in ("remarks", "description")
-        )
-    except ValueError as exc:
-        raise InvalidInput(str(exc), field=name) from None
+    if value.isascii() and value.isprintable() and len(value) <= max_length:
+        cleaned = value.strip()  # the common case: nothing to normalise or refuse
+    else:
+        multiline = name in ("remarks", "description")
+        try:
+            cleaned = clean_text(value, max_length=max_length, multiline=multiline)
+        except ValueError as exc:
+            raise InvalidInput(str(exc), field=name) from None
     if required and not cleaned:
         raise InvalidInput("field required", field=name)
     return cleaned or None
@@ -48,6 +52,9 @@ def choice(data: Mapping[str, Any], name: str, enum: type[E], default: E | None 
         if default is None:
             raise InvalidInput("field required", field=name)
         return default
+    member = enum._value2member_map_.get(value)
+    if member is not None:
+        return member  # type: ignore[return-value]
     try:
         return enum(str(value).strip().lower())
     except ValueError:
@@ -63,12 +70,33 @@ def date(data: Mapping[str, Any], name: str, *, not_future: bool = False) -> str
         return None
     if not isinstance(value, str):
         raise InvalidInput("must be a date YYYY-MM-DD", field=name)
+    seen = _DATES.get(value)
+    if seen is not None and not (not_future and seen > _today_iso()):
+        return seen
     parsed = parse_full_date(value, name)
     if parsed.year < 1900:
         raise InvalidInput(f"impossible date {value}", field=name)
-    if not_future and parsed > dt.date.today():
+    if not_future and parsed.isoformat() > _today_iso():
         raise InvalidInput(f"date {value} is in the future", field=name)
+    if len(_DATES) < 100_000:
+        _DATES[value] = parsed.isoformat()
     return parsed.isoformat()
+
+
+# Valid dates already parsed: imports repeat the same dates over and over.
+_DATES: dict[str, str] = {}
+
+
+_today: tuple[float, str] = (0.0, "")
+
+
+def _today_iso() -> str:
+    """Today's date, recomputed at most once a second (imports ask millions of times)."""
+    global _today
+    now = time.monotonic()
+    if now - _today[0] > 1.0:
+        _today = (now, dt.date.today().isoformat())
+    return _today[1]
 
 
 def country(data: Mapping[str, Any], name: str, *, required: bool = False) -> str | None:
@@ -85,6 +113,8 @@ def country(data: Mapping[str, Any], name: str, *, required: bool = False) -> st
 def access(data: Mapping[str, Any]) -> tuple[Visibility, list[str]]:
     """``access: {visibility, countries}`` (API), or flat CSV columns."""
     raw = data.get("access")
+    if raw is None and not data.get("visibility") and not data.get("visibility_countries"):
+        return Visibility.ALL, []
     if raw is None:
         raw = {"visibility": data.get("visibility"), "countries": data.get("visibility_countries")}
     if not isinstance(raw, Mapping):
@@ -112,7 +142,11 @@ def review_date(data: Mapping[str, Any], years: int) -> str:
     given = date(data, "review_date")
     if given is not None:
         return given
-    today = dt.date.today()
+    return _default_review(dt.date.today(), years)
+
+
+@lru_cache(maxsize=8)
+def _default_review(today: dt.date, years: int) -> str:
     try:
         return today.replace(year=today.year + years).isoformat()
     except ValueError:  # 29 February

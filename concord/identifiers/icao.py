@@ -70,6 +70,20 @@ def normalise_issuing_state(code: str, field: str = "issuing_country") -> str:
     """
     if not isinstance(code, str):
         raise InvalidInput("must be a country code", field=field)
+    known = _KNOWN.get(code)
+    if known is not None:
+        return known
+    result = _normalise(code, field)
+    if len(_KNOWN) < 10_000:
+        _KNOWN[code] = result
+    return result
+
+
+# Spellings already seen -> stored code: imports repeat a handful of codes millions of times.
+_KNOWN: dict[str, str] = {}
+
+
+def _normalise(code: str, field: str) -> str:
     clean = _clean(code)
     if clean == GERMANY_ICAO:
         return "DEU"

@@ -59,6 +59,8 @@ def _latin(text: str, field: str, what: str) -> str:
         raise InvalidInput(f"{what} must be text", field=field)
     if len(text) > _RAW_MAX:
         raise InvalidInput(f"{what} is too long", field=field)
+    if text.isascii() and text.isalnum():  # the common case, without the character walk
+        return text.upper()
     text = unicodedata.normalize("NFKC", text).upper().translate(_LATIN_LOOKALIKES)
     kept: list[str] = []
     for char in text:

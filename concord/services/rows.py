@@ -19,11 +19,25 @@ from concord.errors import InvalidInput
 csv.field_size_limit(1_000_000)
 
 
+class _Raw:
+    """The row as text for the reject file, rebuilt only for a row that is rejected."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: list[str]):
+        self.values = values
+
+    def __str__(self) -> str:
+        out = io.StringIO()
+        csv.writer(out).writerow(self.values)
+        return out.getvalue()
+
+
 @dataclass(frozen=True, slots=True)
 class Row:
     line: int
     data: dict[str, Any] | None  # None: the line could not be parsed
-    raw: str
+    raw: str | _Raw
     error: str | None = None
 
 
@@ -84,36 +98,37 @@ class RowReader:
         return self._csv_rows() if self.format == "csv" else self._jsonl_rows()
 
     def _csv_rows(self) -> Iterator[Row]:
-        line = 1
         width = len(self.header)
+        header = self.header
+        reader = csv.reader(self._text, strict=True)
+        line = 1  # the header
         while True:
+            start = line + 1
             try:
-                text = self._text.readline()
-            except UnicodeDecodeError:
-                raise InvalidInput(f"line {line + 1}: not UTF-8 text", field="file") from None
-            if not text:
+                values = next(reader)
+            except StopIteration:
                 return
-            line += 1
-            start = line
-            # A quoted field may hold newlines: read on until the quotes balance.
-            while text.count('"') % 2 == 1:
-                more = self._text.readline()
-                if not more:
-                    yield Row(start, None, text, "broken quoting: a quoted field is never closed")
-                    return
-                text += more
-                line += 1
-            if not text.strip():
-                continue
-            try:
-                values = next(csv.reader([text], strict=True))
             except csv.Error as exc:
-                yield Row(start, None, text, f"broken quoting: {exc}")
+                line = reader.line_num + 1
+                reason = str(exc)
+                if "unexpected end of data" in reason or "EOF" in reason:
+                    reason = "a quoted field is never closed"
+                yield Row(start, None, "", f"broken quoting: {reason}")
+                continue
+            except UnicodeDecodeError:
+                raise InvalidInput(f"line {start}: not UTF-8 text", field="file") from None
+            line = reader.line_num + 1
+            if not values or values == [""]:
                 continue
             if len(values) != width:
-                yield Row(start, None, text, f"{len(values)} fields where the header has {width}")
+                yield Row(
+                    start,
+                    None,
+                    ",".join(values),
+                    f"{len(values)} fields where the header has {width}",
+                )
                 continue
-            yield Row(start, dict(zip(self.header, values, strict=True)), text)
+            yield Row(start, dict(zip(header, values, strict=True)), _Raw(values))
 
     def _jsonl_rows(self) -> Iterator[Row]:
         for line, text in enumerate(self._text, start=1):
@@ -143,9 +158,9 @@ class RejectWriter:
         self._csv = csv.writer(self._file)
         self._csv.writerow(["line", "field", "reason", "row"])
 
-    def add(self, line: int, field: str | None, reason: str, raw: str) -> None:
+    def add(self, line: int, field: str | None, reason: str, raw: object) -> None:
         self.count += 1
-        self._csv.writerow([line, field or "", reason, raw.rstrip("\r\n")[:10_000]])
+        self._csv.writerow([line, field or "", reason, str(raw).rstrip("\r\n")[:10_000]])
 
     def close(self) -> None:
         self._file.close()

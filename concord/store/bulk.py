@@ -45,17 +45,21 @@ def insert_rows(
     """Insert ``rows`` (each completed by ``constant``) and return their ids in order."""
     if not rows:
         return []
-    columns = [*rows[0].keys(), *constant.keys()]
+    names = list(rows[0].keys())
+    columns = [*names, *constant.keys()]
     sqlite = conn.dialect.name == "sqlite"
     converters = _converters(table, columns, sqlite)
-    fixed = list(constant.values())
-    tuples = [
-        tuple(
-            value if convert is None else convert(value)
-            for value, convert in zip([*row.values(), *fixed], converters, strict=True)
-        )
-        for row in rows
-    ]
+    fixed = tuple(
+        value if convert is None else convert(value)
+        for value, convert in zip(constant.values(), converters[len(names) :], strict=True)
+    )
+    convert_at = [(i, c) for i, c in enumerate(converters[: len(names)]) if c is not None]
+    tuples = []
+    for row in rows:
+        values = list(row.values())
+        for i, convert in convert_at:
+            values[i] = convert(values[i])
+        tuples.append((*values, *fixed))
     if sqlite:
         placeholders = ", ".join("?" for _ in columns)
         conn.exec_driver_sql(
@@ -72,6 +76,6 @@ def insert_rows(
         raw.cursor() as cursor,
         cursor.copy(f"COPY {table.name} (id, {', '.join(columns)}) FROM STDIN") as copy,
     ):
-        for record_id, values in zip(ids, tuples, strict=True):
-            copy.write_row((record_id, *values))
+        for record_id, row_values in zip(ids, tuples, strict=True):
+            copy.write_row((record_id, *row_values))
     return ids
