@@ -1,4 +1,4 @@
-"""The identifier index follows the change log: writes in another process are found within a second."""
+"""The identifier index follows the change log: another process's writes are found in a second."""
 
 from __future__ import annotations
 
@@ -33,7 +33,8 @@ from concord.store.kinds import DOCUMENT
 url = sys.argv[1]
 store = Store(url, settings=Settings(env="test", database_url=url))
 ncb = Principal(0, "ncb", Role.NCB, "DEU", MembershipStatus.MEMBER)
-objects.create(store, ncb, DOCUMENT, {"number": sys.argv[2], "issuing_country": "DEU", "status": "stolen"})
+record = {"number": sys.argv[2], "issuing_country": "DEU", "status": "stolen"}
+objects.create(store, ncb, DOCUMENT, record)
 print(time.time(), flush=True)
 store.close()
 """
