@@ -24,6 +24,7 @@ from concord.domain.countries import normalise_country
 from concord.domain.enums import MembershipStatus, Role
 from concord.domain.principal import SYSTEM, Principal
 from concord.errors import ConcordError
+from concord.settings import get_settings
 from concord.store import Store
 
 app = typer.Typer(help="Concord: police data sharing and real-time checks.", no_args_is_help=True)
@@ -34,6 +35,9 @@ import_app = typer.Typer(help="Bulk imports (CSV or JSONL).", no_args_is_help=Tr
 audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
 member_app = typer.Typer(help="Membership of countries.", no_args_is_help=True)
 check_app = typer.Typer(help="Checks from files (manifests).", no_args_is_help=True)
+snapshot_app = typer.Typer(
+    help="Offline snapshots for border posts without a link.", no_args_is_help=True
+)
 for sub, name in (
     (db_app, "db"),
     (user_app, "user"),
@@ -42,6 +46,7 @@ for sub, name in (
     (audit_app, "audit"),
     (member_app, "member"),
     (check_app, "check"),
+    (snapshot_app, "snapshot"),
 ):
     app.add_typer(sub, name=name)
 
@@ -435,6 +440,125 @@ def _manifest_line(answer: dict[str, Any]) -> dict[str, Any]:
     if "error" in answer:
         line["error"] = answer["error"]
     return line
+
+
+def _passphrase(confirm: bool) -> str:
+    """From CONCORD_SNAPSHOT_PASSPHRASE, else asked for (it travels apart from the file)."""
+    import os
+
+    given = os.environ.get("CONCORD_SNAPSHOT_PASSPHRASE")
+    if given:
+        return given
+    return str(typer.prompt("snapshot passphrase", hide_input=True, confirmation_prompt=confirm))
+
+
+@snapshot_app.command("export")
+def snapshot_export(
+    country: Annotated[
+        str, typer.Option(help="the border post's country: its view of the records")
+    ],
+    out: Annotated[Path, typer.Option(help="the snapshot file to write")],
+    valid_days: Annotated[int, typer.Option(help="days before the snapshot refuses to answer")] = 7,
+) -> None:
+    """Write a signed snapshot of keyed hashes of every identifier the country can check."""
+    import datetime as dt
+
+    from concord.offline import keys, snapshot
+    from concord.services.snapshots import audit_export, match_keys
+
+    if not 1 <= valid_days <= 90:
+        console.print("[red]error (valid_days):[/red] between 1 and 90 days")
+        raise typer.Exit(2)
+    with _store() as store:
+        code = _as_ncb(store, country).country
+        key_path = Path(store.settings.signing_key_file)
+        if not key_path.exists():
+            if store.settings.env == "prod":
+                raise ConcordError(f"no signing key at {key_path}", field="signing_key_file")
+            public = keys.generate(key_path)
+            console.print(f"created the platform signing key {key_path} (public key: {public})")
+        signing_key = keys.load_private(key_path)
+        passphrase = _passphrase(confirm=True)
+        counted: list[str] = []
+
+        def counting() -> Iterator[str]:
+            for key in match_keys(store, code):
+                counted.append("")
+                yield key
+
+        data = snapshot.build(
+            counting(),
+            passphrase=passphrase,
+            signing_key=signing_key,
+            valid_for=dt.timedelta(days=valid_days),
+            scope=code,
+        )
+        out.write_bytes(data)
+        audit_export(store, code, len(counted), str(out))
+    console.print(
+        f"snapshot for {code}: {len(counted)} identifiers, {len(data)} bytes, "
+        f"valid {valid_days} days -> {out}"
+    )
+
+
+@snapshot_app.command("check")
+def snapshot_check(
+    file: Annotated[Path, typer.Argument(help="a snapshot written by `concord snapshot export`")],
+    queries: Annotated[
+        list[str],
+        typer.Argument(
+            help="document:STATE:NUMBER, vin:VIN, plate:COUNTRY:PLATE, firearm:SERIAL, "
+            "imo:NUMBER, hin:HIN or art:ID"
+        ),
+    ],
+    public_key: Annotated[Path | None, typer.Option(help="the platform's public key (PEM)")] = None,
+) -> None:
+    """Check identifiers against a snapshot with no network: possible hit or no hit."""
+    from concord.domain.checks import parse_check
+    from concord.offline import keys, snapshot
+
+    settings = get_settings()
+    key_path = public_key or Path(settings.signing_key_file).with_suffix(".pub")
+    try:
+        items = [_snapshot_query(q) for q in queries]
+        parsed = [parse_check(item) for item in items]
+        if not file.is_file():
+            raise ConcordError(f"no such file: {file}", field="file")
+        opened = snapshot.open_snapshot(
+            file.read_bytes(),
+            public_key=keys.load_public(key_path),
+            passphrase=_passphrase(confirm=False),
+        )
+    except ConcordError as exc:
+        console.print(
+            f"[red]refused ({exc.field}):[/red] {exc.message}"
+            if exc.field
+            else f"[red]refused:[/red] {exc.message}"
+        )
+        raise typer.Exit(2) from None
+    console.print(
+        f"snapshot of {opened.header['scope']}, valid until {opened.header['expires_at']}"
+    )
+    for query, check in zip(queries, parsed, strict=True):
+        hit = any(opened.possible_hit(k) for k in check.keys)
+        verdict = "POSSIBLE HIT: hold and confirm with your NCB" if hit else "no hit"
+        out.print(f"{query}: {verdict}")
+
+
+def _snapshot_query(text: str) -> dict[str, Any]:
+    kind, _, rest = text.partition(":")
+    parts = rest.split(":")
+    if kind == "document" and len(parts) == 2:
+        return {"document": {"issuing_country": parts[0], "number": parts[1]}}
+    if kind == "plate" and len(parts) == 2:
+        return {"plate": {"country": parts[0], "number": parts[1]}}
+    if kind in ("vin", "imo", "hin") and len(parts) == 1:
+        return {kind: parts[0]}
+    if kind == "firearm" and len(parts) == 1:
+        return {"firearm": {"serial": parts[0]}}
+    if kind == "art" and len(parts) == 1:
+        return {"art": {"object_id": parts[0]}}
+    raise ConcordError(f"cannot read the query {text!r}", field="query")
 
 
 @audit_app.command("verify")

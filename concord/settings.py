@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     audit_batch_size: int = Field(default=2000, ge=1, le=100_000)
     import_batch_size: int = Field(default=5000, ge=1, le=1_000_000)
     page_size_max: int = Field(default=500, ge=1)
+    # The platform's Ed25519 key that signs offline snapshots (created in dev if absent).
+    signing_key_file: str = "var/platform-signing-key.pem"
     # How often each process's in-memory indexes follow the change log.
     index_poll_interval: float = Field(default=0.2, gt=0, le=10)
 

@@ -1,0 +1,1 @@
+"""Offline copies of the identifier databases for border posts without a link."""
