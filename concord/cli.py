@@ -123,6 +123,7 @@ def serve(
 @app.command()
 def demo(
     people: Annotated[int, typer.Option(help="generated people per demo NCB")] = 400,
+    documents: Annotated[int, typer.Option(help="stolen and lost travel documents")] = 1_000_000,
 ) -> None:
     """Seed the demo data (idempotent) and print the demo accounts and fresh tokens."""
     from concord.services import demo as demo_service
@@ -130,6 +131,8 @@ def demo(
     credentials = Path("var") / "demo-credentials.json"
     with _store() as store:
         accounts = demo_service.seed(store, credentials, people_per_ncb=people)
+        console.print(f"travel documents database: up to {documents:,} records (kept between runs)")
+        hits = demo_service.seed_objects(store, documents)
     table = Table(title="Concord demo accounts (passwords kept in var/demo-credentials.json)")
     for column in ("username", "role", "country", "password"):
         table.add_column(column)
@@ -141,9 +144,26 @@ def demo(
     for a in accounts:
         print(f"  {a.username:<16} {a.token}")
     sample = next(a for a in accounts if a.role == "ncb")
+    officer = next(a for a in accounts if a.role == "frontline")
+    state, number, _ = hits.documents[0]
+    print("\nIdentifiers that hit (check them as a frontline officer):")
+    for state_, number_, status_ in hits.documents:
+        print(f"  document {number_} issued by {state_} ({status_})")
+    blank_state, first, last = hits.blank_range
+    print(f"  any number from {first} to {last} issued by {blank_state} (stolen blank passports)")
+    print(f"  VIN {hits.vin}; plate {hits.plate[1]} ({hits.plate[0]})")
+    print(f"  firearm {hits.firearm[0]} serial {hits.firearm[1]}")
+    check = (
+        "curl -s -H 'Authorization: Bearer "
+        + officer.token
+        + "' -H 'Content-Type: application/json' "
+        f'-d \'{{"document": {{"number": "{number}", "issuing_country": "{state}"}}}}\' '
+        "http://127.0.0.1:8000/checks"
+    )
+    print(f"\nTry:\n  {check}")
     print(
-        f"\nTry:\n  curl -H 'Authorization: Bearer {sample.token}' "
-        "'http://127.0.0.1:8000/persons?limit=3'\n  OpenAPI: http://127.0.0.1:8000/docs\n"
+        f"  curl -H 'Authorization: Bearer {sample.token}' 'http://127.0.0.1:8000/persons?limit=3'"
+        "\n  OpenAPI: http://127.0.0.1:8000/docs\n"
     )
 
 

@@ -109,23 +109,26 @@ def test_bad_input_exits_2_without_traceback(tmp_path: Path) -> None:
 
 def test_demo_seeds_once_and_reissues_tokens(tmp_path: Path) -> None:
     assert run(tmp_path, "db", "upgrade").returncode == 0
-    first = run(tmp_path, "demo", "--people", "30")
+    first = run(tmp_path, "demo", "--people", "30", "--documents", "3000")
     assert first.returncode == 0, first.stderr
     assert "gs.lyon" in first.stdout and "cnd_" in first.stdout
-    second = run(tmp_path, "demo", "--people", "30")
+    assert "Identifiers that hit" in first.stdout and "stolen blank passports" in first.stdout
+    second = run(tmp_path, "demo", "--people", "30", "--documents", "3000")
     assert second.returncode == 0, second.stderr
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     store = Store(url, settings=Settings(env="test", database_url=url))
     try:
         from sqlalchemy import func, select
 
-        from concord.store.tables import persons, users
+        from concord.store.tables import persons, travel_documents, users
 
         with store.read() as conn:
             assert conn.execute(select(func.count()).select_from(users)).scalar_one() == 12
             assert conn.execute(select(func.count()).select_from(persons)).scalar_one() == 6 * 30
             # An unchanged second run rewrote no record.
             assert set(conn.execute(select(persons.c.version)).scalars()) == {1}
+            documents = conn.execute(select(func.count()).select_from(travel_documents)).scalar_one()
+            assert documents == 3000
     finally:
         store.close()
     assert (tmp_path / "var" / "demo-credentials.json").stat().st_mode & 0o077 == 0

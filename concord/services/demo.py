@@ -50,6 +50,17 @@ class DemoAccount:
     token: str
 
 
+@dataclass(frozen=True, slots=True)
+class DemoHits:
+    """Identifiers in the demo data that hit, printed for a newcomer to try."""
+
+    documents: list[tuple[str, str, str]]  # (issuing state, number, status)
+    blank_range: tuple[str, str, str]  # (issuing state, first, last)
+    vin: str
+    plate: tuple[str, str]
+    firearm: tuple[str, str]
+
+
 def seed(
     store: Store, credentials: Path, people_per_ncb: int = PEOPLE_PER_NCB
 ) -> list[DemoAccount]:
@@ -124,3 +135,79 @@ def _seed_people(store: Store, per_ncb: int) -> None:
                 countries[raw["reference"]] = list(data.access.countries)
         with store.write() as conn:
             persons_repo.upsert_batch(conn, owner.country, rows, countries, None)
+
+
+def seed_objects(store: Store, documents: int) -> DemoHits:
+    """The stolen and lost documents database, a blank range, vehicles and firearms."""
+    from sqlalchemy import func, select
+
+    from concord.domain import objects as object_rules
+    from concord.services import synthetic_objects as synth
+    from concord.store import records_repo
+    from concord.store.tables import blank_ranges, firearms, travel_documents, vehicles
+
+    with store.read() as conn:
+        have = int(conn.execute(select(func.count()).select_from(travel_documents)).scalar_one())
+    batches: dict[str, list[dict[str, object]]] = {}
+
+    def flush(state: str) -> None:
+        rows = batches.pop(state, [])
+        if rows:
+            with store.write() as conn:
+                records_repo.upsert_batch(conn, travel_documents, "document", state, rows, {}, None)
+
+    for state, row in synth.documents(max(0, documents - have), seed=have + 1):
+        batches.setdefault(state, []).append(row)
+        if len(batches[state]) >= 5000:
+            flush(state)
+    for state in list(batches):
+        flush(state)
+
+    shown: list[tuple[str, str, str]] = []
+    with store.read() as conn:
+        for state in ("DEU", "FRA", "USA"):
+            found = conn.execute(
+                select(travel_documents.c.number, travel_documents.c.status)
+                .where(travel_documents.c.issuing_country == state)
+                .order_by(travel_documents.c.id)
+                .limit(1)
+            ).first()
+            if found is not None:
+                shown.append((state, str(found[0]), str(found[1])))
+
+    fixed = {
+        "blank_range": (blank_ranges, "DEU", object_rules.validate_blank_range(
+            {"reference": "DEMO-BLANK-1", "issuing_country": "DEU", "type": "passport",
+             "first": "C4F000100", "last": "C4F000599", "lost_on": "2026-03-14"}, True)),
+        "vehicle": (vehicles, "FRA", object_rules.validate_vehicle(
+            {"reference": "DEMO-VEH-1", "vin": "1M8GDM9AXKP042788", "plate": "GE-451-RT",
+             "plate_country": "FRA", "make": "Peugeot", "model": "3008", "colour": "grey",
+             "year": "2021", "stolen_on": "2026-10-02"}, True)),
+        "firearm": (firearms, "USA", object_rules.validate_firearm(
+            {"reference": "DEMO-FA-1", "make": "Glock", "model": "19", "serial": "BXRT417",
+             "calibre": "9mm", "type": "pistol", "stolen_on": "2026-08-30"}, True)),
+    }  # fmt: skip
+    rnd = __import__("random").Random(99)
+    extra_vehicles = [
+        object_rules.validate_vehicle(
+            {
+                "reference": f"DEMO-VEH-{n}",
+                "vin": synth.vin(rnd),
+                "make": "Toyota",
+                "status": "stolen",
+            },
+            True,
+        ).row
+        for n in range(2, 2000)
+    ]
+    with store.write() as conn:
+        for kind, (table, owner, validated) in fixed.items():
+            records_repo.upsert_batch(conn, table, kind, owner, [validated.row], {}, None)
+        records_repo.upsert_batch(conn, vehicles, "vehicle", "FRA", extra_vehicles, {}, None)
+    return DemoHits(
+        documents=shown,
+        blank_range=("DEU", "C4F000100", "C4F000599"),
+        vin="1M8GDM9AXKP042788",
+        plate=("FRA", "GE-451-RT"),
+        firearm=("Glock", "BXRT417"),
+    )
