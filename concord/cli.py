@@ -422,11 +422,11 @@ def check_documents(
         hits = rows = 0
         try:
             with out.open("w", encoding="utf-8") as sink:
-                chunk: list[dict[str, Any]] = []
+                chunk: list[tuple[str | None, str, str, str | None]] = []
 
                 def flush() -> None:
                     nonlocal hits, rows
-                    for answer in checker.check_many(officer, chunk):
+                    for answer in checker.check_documents(officer, chunk):
                         sink.write(json.dumps(_manifest_line(answer), ensure_ascii=False) + "\n")
                         hits += bool(answer.get("hit"))
                         rows += 1
@@ -434,11 +434,14 @@ def check_documents(
 
                 for row in reader:
                     data = row.data or {}
-                    document = {
-                        k: data[k] for k in ("number", "issuing_country", "type") if data.get(k)
-                    }
+                    qid = data.get("qid") or str(row.line)
                     chunk.append(
-                        {"qid": data.get("qid") or str(row.line), "document": document or None}
+                        (
+                            qid,
+                            data.get("number", ""),
+                            data.get("issuing_country", ""),
+                            data.get("type") or None,
+                        )
                     )
                     if len(chunk) >= MAX_BATCH:
                         flush()

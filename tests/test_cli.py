@@ -127,7 +127,9 @@ def test_demo_seeds_once_and_reissues_tokens(tmp_path: Path) -> None:
             assert conn.execute(select(func.count()).select_from(persons)).scalar_one() == 6 * 30
             # An unchanged second run rewrote no record.
             assert set(conn.execute(select(persons.c.version)).scalars()) == {1}
-            documents = conn.execute(select(func.count()).select_from(travel_documents)).scalar_one()
+            documents = conn.execute(
+                select(func.count()).select_from(travel_documents)
+            ).scalar_one()
             assert documents == 3000
     finally:
         store.close()

@@ -34,6 +34,18 @@ class RangeIndex:
             bisect.insort(spans, Span(low, high, record_id))
             self._widest[key] = max(self._widest.get(key, 0), high - low)
 
+    def __bool__(self) -> bool:
+        return bool(self._spans)
+
+    def may_hold(self, document_key: str) -> bool:
+        """Whether a ``D|STATE|NUMBER`` key could fall in a range (a dict lookup, no scan)."""
+        _, state, number = document_key.split("|", 2)
+        stem = number.rstrip("0123456789")
+        width = len(number) - len(stem)
+        if not width or (state, stem, width) not in self._spans:
+            return False
+        return bool(self.lookup(state, stem, width, int(number[len(stem) :])))
+
     def clear(self) -> None:
         with self._lock:
             self._spans = {}

@@ -356,3 +356,32 @@ def test_check_bad_input(client: TestClient, world: World) -> None:
         ).status_code
         == 403
     )
+
+
+def test_manifest_path_answers_like_the_general_path(client: TestClient, world: World) -> None:
+    _report(client, world.ncb_b.token, "documents", STOLEN)
+    _report(
+        client,
+        world.ncb_b.token,
+        "blank-ranges",
+        {"issuing_country": "DEU", "first": "C01000000", "last": "C01000999"},
+    )
+    numbers = ["C01X00T47", "c01-x00-t47", "C01000500", "C01001000", "Z1", "ÄÖ", "C01X00T47"]
+    states = ["DEU", "D", "DEU", "DEU", "DEU", "DEU", "QQQ"]
+    manifest = [
+        {"qid": str(n), "document": {"number": number, "issuing_country": state}}
+        for n, (number, state) in enumerate(zip(numbers, states, strict=True))
+    ]
+    mixed = [*manifest, {"qid": "vin", "vin": "1M8GDM9AXKP042788"}]
+    headers = bearer(world.frontline_a.token)
+    lean = client.post("/checks/batch", json={"items": manifest}, headers=headers).json()["results"]
+    general = client.post("/checks/batch", json={"items": mixed}, headers=headers).json()[
+        "results"
+    ][:-1]
+
+    def shape(answer: dict[str, Any]) -> tuple[Any, ...]:
+        ids = [m["id"] for m in answer.get("matches", [])]
+        return (answer["qid"], answer["hit"], ids, answer.get("query"), "error" in answer)
+
+    assert [shape(a) for a in lean] == [shape(a) for a in general]
+    assert [a["hit"] for a in lean] == [True, True, True, False, False, False, False]

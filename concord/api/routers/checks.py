@@ -36,8 +36,22 @@ def check_batch(
     body: BatchCheckRequest, principal: PrincipalDep, request: Request
 ) -> dict[str, Any]:
     """Check a manifest: every row answered in order; a bad row carries its own error."""
+    checker = _checker(request)
+    if body.items and all(_document_only(item) for item in body.items):
+        rows = [
+            (item.qid, item.document.number, item.document.issuing_country, item.document.type)
+            for item in body.items
+            if item.document is not None
+        ]
+        return {"results": checker.check_documents(principal, rows)}
     items = [item.model_dump(exclude_none=True) for item in body.items]
-    return {"results": _checker(request).check_many(principal, items)}
+    return {"results": checker.check_many(principal, items)}
+
+
+def _document_only(item: CheckQuery) -> bool:
+    """A manifest row: a document and nothing else (the lean batch path)."""
+    others = (item.mrz, item.vin, item.plate, item.firearm, item.imo, item.hin, item.art)
+    return item.document is not None and all(o is None for o in others)
 
 
 @router.get("/hits")
