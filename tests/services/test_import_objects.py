@@ -1,0 +1,204 @@
+"""Bulk import of object records: the file contracts, the issuer rule, rejects and reruns."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from concord.domain.enums import MembershipStatus, Role
+from concord.domain.principal import Principal
+from concord.errors import InvalidInput
+from concord.services.import_objects import import_objects
+from concord.store import Store
+from concord.store.kinds import BLANK_RANGE, DOCUMENT, FIREARM, VEHICLE, VESSEL
+from concord.store.tables import travel_documents
+
+DEU = Principal(0, "cli:ncb:DEU", Role.NCB, "DEU", MembershipStatus.MEMBER)
+
+
+def _csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def _rejects(path: Path) -> list[tuple[str, str]]:
+    with path.open(encoding="utf-8") as f:
+        return [(r["line"], r["field"]) for r in csv.DictReader(f)]
+
+
+DOC_HEADER = [
+    "reference",
+    "number",
+    "issuing_country",
+    "type",
+    "status",
+    "issued",
+    "expires",
+    "lost_on",
+]
+
+
+def test_documents_file_contract(store: Store, tmp_path: Path) -> None:
+    source = _csv(
+        tmp_path / "docs.csv",
+        DOC_HEADER,
+        [
+            [
+                "R1",
+                "C01X00T47",
+                "DEU",
+                "passport",
+                "stolen",
+                "2019-02-01",
+                "2029-01-31",
+                "2025-06-01",
+            ],
+            ["R2", "C01X00T48", "D", "id_card", "lost", "", "", ""],
+            ["R3", "L898902C3", "FRA", "passport", "stolen", "", "", ""],
+            ["R4", "C01X00T49", "DEU", "licence", "stolen", "", "", ""],
+            ["R5", "C01X00T50", "DEU", "passport", "misplaced", "", "", ""],
+            ["R6", "C01X00T51", "DEU", "passport", "lost", "2019-02-30", "", ""],
+            ["R7", "C01X00T52", "DEU", "passport", "lost", "2020-01-01", "2019-01-01", ""],
+            ["R8", "C01X00T53", "ZZZ", "passport", "lost", "", "", ""],
+            ["R9", "", "DEU", "passport", "lost", "", "", ""],
+        ],
+    )
+    report = import_objects(store, DEU, DOCUMENT, source)
+    assert (report.written, report.rejected) == (2, 7)
+    assert _rejects(tmp_path / "docs.csv.rejects.csv") == [
+        ("4", "issuing_country"),  # only the issuing state reports its documents
+        ("5", "type"),
+        ("6", "status"),
+        ("7", "issued"),
+        ("8", "expires"),
+        ("9", "issuing_country"),
+        ("10", "number"),
+    ]
+    rerun = import_objects(store, DEU, DOCUMENT, source)
+    assert (rerun.written, rerun.unchanged) == (0, 2)
+    with store.read() as conn:
+        rows = conn.execute(
+            select(travel_documents.c.number_key, travel_documents.c.issuing_country)
+        ).all()
+    assert sorted(tuple(r) for r in rows) == [("C01X00T47", "DEU"), ("C01X00T48", "DEU")]
+
+
+def test_wrong_header_names_the_columns(store: Store, tmp_path: Path) -> None:
+    source = _csv(tmp_path / "docs.csv", ["reference", "number", "country", "type", "status"], [])
+    with pytest.raises(InvalidInput) as err:
+        import_objects(store, DEU, DOCUMENT, source)
+    assert err.value.field == "header" and "country" in err.value.message
+
+
+def test_blank_ranges(store: Store, tmp_path: Path) -> None:
+    source = _csv(
+        tmp_path / "ranges.csv",
+        ["reference", "issuing_country", "type", "first", "last"],
+        [
+            ["B1", "DEU", "passport", "C01000000", "C01000999"],
+            ["B2", "DEU", "passport", "C01000999", "C01000000"],
+            ["B3", "DEU", "passport", "C01000000", "X0100099"],
+            ["B4", "DEU", "passport", "C0100000A", "C0100099A"],
+        ],
+    )
+    report = import_objects(store, DEU, BLANK_RANGE, source)
+    assert (report.written, report.rejected) == (1, 3)
+    assert _rejects(tmp_path / "ranges.csv.rejects.csv") == [
+        ("3", "last"),
+        ("4", "last"),
+        ("5", "first"),
+    ]
+
+
+def test_vehicles_firearms_vessels_jsonl(store: Store, tmp_path: Path) -> None:
+    vehicles = tmp_path / "vehicles.jsonl"
+    vehicles.write_text(
+        "\n".join(
+            json.dumps(v)
+            for v in [
+                {"reference": "V1", "vin": "1M8GDM9AXKP042788", "make": "MCI"},
+                {"reference": "V2", "plate": "B-XY 123", "plate_country": "DE"},
+                {"reference": "V3", "plate": "B-XY 124"},
+                {"reference": "V4", "make": "Opel"},
+                {"reference": "V5", "vin": "1M8GDM9AXKP042788", "year": "1700"},
+            ]
+        ),
+        encoding="utf-8",
+    )
+    report = import_objects(store, DEU, VEHICLE, vehicles)
+    assert (report.written, report.rejected) == (2, 3)
+    assert _rejects(tmp_path / "vehicles.jsonl.rejects.csv") == [
+        ("3", "plate_country"),
+        ("4", "vin"),
+        ("5", "year"),
+    ]
+    firearms = _csv(
+        tmp_path / "firearms.csv",
+        ["reference", "make", "serial", "calibre"],
+        [["F1", "Walther", "PPK 1234", "7.65"], ["F2", "", "X1", ""]],
+    )
+    assert import_objects(store, DEU, FIREARM, firearms).written == 1
+    vessels = _csv(
+        tmp_path / "vessels.csv",
+        ["reference", "imo", "name"],
+        [["S1", "IMO 9074729", "Sea Star"], ["S2", "12", "Bad"]],
+    )
+    report = import_objects(store, DEU, VESSEL, vessels)
+    assert (report.written, report.rejected) == (1, 1)
+
+
+def test_check_documents_cli_file_contract(store: Store, tmp_path: Path) -> None:
+    _csv(tmp_path / "docs.csv", DOC_HEADER[:5], [["R1", "C01X00T47", "DEU", "passport", "stolen"]])
+    import_objects(store, DEU, DOCUMENT, tmp_path / "docs.csv")
+    manifest = _csv(
+        tmp_path / "manifest.csv",
+        ["qid", "number", "issuing_country", "type"],
+        [
+            ["p1", "C01 X00 T47", "DEU", ""],
+            ["p2", "C01X00T99", "DEU", ""],
+            ["p3", "C01X00T47", "QQQ", ""],
+        ],
+    )
+    env = {**os.environ, "CONCORD_DATABASE_URL": store.url, "CONCORD_ENV": "test"}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "concord",
+            "check",
+            "documents",
+            str(manifest),
+            "--country",
+            "FRA",
+            "--out",
+            str(tmp_path / "r.jsonl"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in (tmp_path / "r.jsonl").read_text().splitlines()]
+    assert [line["qid"] for line in lines] == ["p1", "p2", "p3"]
+    assert lines[0]["hit"] is True
+    assert lines[0]["matches"] == [
+        {"id": 1, "kind": "document", "status": "stolen", "owner": "DEU"}
+    ]
+    assert lines[1] == {"qid": "p2", "hit": False, "matches": []}
+    assert lines[2]["hit"] is False and lines[2]["error"]["field"] == "document.issuing_country"
+    with store.read() as conn:
+        from concord.store.tables import hits
+
+        assert conn.execute(select(func.count()).select_from(hits)).scalar_one() == 1
