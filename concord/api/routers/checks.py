@@ -20,8 +20,10 @@ def _checker(request: Request) -> Checker:
 
 
 @router.post("/checks")
-def check(body: CheckQuery, principal: PrincipalDep, request: Request) -> dict[str, Any]:
+async def check(body: CheckQuery, principal: PrincipalDep, request: Request) -> dict[str, Any]:
     """Check one identifier against every object database the caller may use.
+
+    Runs on the event loop: a miss is answered from memory; only a hit writes.
 
     Give exactly one of: ``document`` {number, issuing_country, type?}, ``mrz``
     (the zone as text), ``vin``, ``plate`` {number, country}, ``firearm``
@@ -32,7 +34,7 @@ def check(body: CheckQuery, principal: PrincipalDep, request: Request) -> dict[s
 
 
 @router.post("/checks/batch")
-def check_batch(
+async def check_batch(
     body: BatchCheckRequest, principal: PrincipalDep, request: Request
 ) -> dict[str, Any]:
     """Check a manifest: every row answered in order; a bad row carries its own error."""
