@@ -285,55 +285,17 @@ def _progress_bar(total: int, label: str) -> tuple[Progress, Callable[[int, int]
     return progress, update
 
 
-@import_app.command("persons")
-def import_persons(
-    file: Annotated[Path, typer.Argument(help="CSV (header row) or JSONL file")],
-    country: Annotated[str, typer.Option(help="import as this country's NCB (ISO 3166)")],
-    format: Annotated[str | None, typer.Option(help="csv or jsonl (default: by extension)")] = None,
-    batch_size: Annotated[int | None, typer.Option(help="rows per transaction")] = None,
-    rejects: Annotated[
-        Path | None, typer.Option(help="where bad rows go (default FILE.rejects.csv)")
-    ] = None,
-) -> None:
-    """Import person records; idempotent by (country, reference), so a rerun resumes.
-
-    Exit 0: every row landed; 1: good rows landed, bad rows are in the reject file;
-    2: nothing was imported (bad file, header or option).
-    """
-    from concord.services.import_persons import import_persons as run
-
-    with _store() as store:
-        principal = _as_ncb(store, country)
-        size = file.stat().st_size if file.is_file() else 0
-        progress, update = _progress_bar(size, f"persons → {principal.country}")
-        with progress:
-            report = run(
-                store,
-                principal,
-                file,
-                fmt=format,
-                batch_size=batch_size,
-                rejects=rejects,
-                progress=update,
-            )
-    console.print(
-        f"read {report.read} rows: {report.written} written, {report.unchanged} already there, "
-        f"{report.rejected} rejected" + (f" (see {report.rejects_path})" if report.rejected else "")
-    )
-    if report.rejected:
-        raise typer.Exit(1)
+_IMPORT_EXIT = (
+    "Idempotent by (country, reference): a rerun resumes an interrupted import. "
+    "Exit 0: every row landed; 1: good rows landed, bad rows are in the reject file; "
+    "2: nothing was imported (bad file, header or option)."
+)
 
 
-def _import_objects(path: str, help_name: str) -> None:
-    """Register ``concord import PATH`` for an object kind."""
-    from concord.store.kinds import BY_PATH
+def _register_import(name: str, help_text: str, run: Callable[..., Any]) -> None:
+    """``concord import NAME FILE --country C``: the same options and exits for every kind."""
 
-    kind = BY_PATH[path]
-    columns = (
-        ", ".join(sorted(kind.csv_required)) + "; optional: " + ", ".join(sorted(kind.csv_optional))
-    )
-
-    @import_app.command(path, help=f"Import {help_name} (CSV columns: {columns}).")
+    @import_app.command(name, help=f"{help_text} {_IMPORT_EXIT}")
     def command(
         file: Annotated[Path, typer.Argument(help="CSV (header row) or JSONL file")],
         country: Annotated[str, typer.Option(help="import as this country's NCB (ISO 3166)")],
@@ -345,17 +307,14 @@ def _import_objects(path: str, help_name: str) -> None:
             Path | None, typer.Option(help="bad rows (default FILE.rejects.csv)")
         ] = None,
     ) -> None:
-        from concord.services.import_objects import import_objects
-
         with _store() as store:
             principal = _as_ncb(store, country)
             size = file.stat().st_size if file.is_file() else 0
-            progress, update = _progress_bar(size, f"{path} → {principal.country}")
+            progress, update = _progress_bar(size, f"{name} → {principal.country}")
             with progress:
-                report = import_objects(
+                report = run(
                     store,
                     principal,
-                    kind,
                     file,
                     fmt=format,
                     batch_size=batch_size,
@@ -363,6 +322,31 @@ def _import_objects(path: str, help_name: str) -> None:
                     progress=update,
                 )
         _report_import(report)
+
+
+def _import_persons(store: Store, principal: Principal, file: Path, **options: Any) -> Any:
+    from concord.services.import_persons import import_persons
+
+    return import_persons(store, principal, file, **options)
+
+
+def _object_importer(path: str) -> Callable[..., Any]:
+    def run(store: Store, principal: Principal, file: Path, **options: Any) -> Any:
+        from concord.services.import_objects import import_objects
+        from concord.store.kinds import BY_PATH
+
+        return import_objects(store, principal, BY_PATH[path], file, **options)
+
+    return run
+
+
+def _columns(path: str) -> str:
+    from concord.store.kinds import BY_PATH
+
+    kind = BY_PATH[path]
+    return (
+        ", ".join(sorted(kind.csv_required)) + "; optional: " + ", ".join(sorted(kind.csv_optional))
+    )
 
 
 def _report_import(report: Any) -> None:
@@ -374,6 +358,13 @@ def _report_import(report: Any) -> None:
         raise typer.Exit(1)
 
 
+_register_import(
+    "persons",
+    "Import person records (CSV columns: reference; optional: full_name, given_names, "
+    "family_names, aliases, dob, place_of_birth, nationalities, sex, description, "
+    "visibility, visibility_countries, review_date).",
+    _import_persons,
+)
 for _path, _name in (
     ("documents", "stolen and lost travel documents"),
     ("blank-ranges", "stolen blank document ranges"),
@@ -382,7 +373,9 @@ for _path, _name in (
     ("vessels", "stolen vessels"),
     ("artworks", "stolen works of art"),
 ):
-    _import_objects(_path, _name)
+    _register_import(
+        _path, f"Import {_name} (CSV columns: {_columns(_path)}).", _object_importer(_path)
+    )
 
 
 @check_app.command("documents")
