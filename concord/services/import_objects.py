@@ -27,9 +27,8 @@ def target_for(kind: ObjectKind, principal: Principal) -> Target:
                 raise InvalidInput(message, field="issuing_country")
         return Prepared(validated.row, validated.countries)
 
-    return Target(
-        kind.name, kind.table, kind.csv_required, kind.csv_required | kind.csv_optional, prepare
-    )
+    allowed = kind.csv_required | kind.csv_optional
+    return Target(kind.name, kind.name, kind.table, kind.csv_required, allowed, prepare)
 
 
 def import_objects(
@@ -42,6 +41,7 @@ def import_objects(
     batch_size: int | None = None,
     rejects: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
+    parallel: bool | None = None,
 ) -> ImportReport:
     ensure(principal, Action.CREATE, NewRecord(kind.name, principal.country))
     return run_import(
@@ -53,4 +53,5 @@ def import_objects(
         batch_size=batch_size,
         rejects=rejects,
         progress=progress,
+        parallel=parallel,
     )

@@ -66,7 +66,9 @@ def _prepare(data: Mapping[str, Any], is_csv: bool) -> Prepared:
     return Prepared(person_to_row(person), list(person.access.countries))
 
 
-TARGET = Target(persons_repo.KIND, persons, frozenset({"reference"}), CSV_COLUMNS, _prepare)
+TARGET = Target(
+    persons_repo.KIND, persons_repo.KIND, persons, frozenset({"reference"}), CSV_COLUMNS, _prepare
+)
 
 
 def import_persons(
@@ -78,6 +80,7 @@ def import_persons(
     batch_size: int | None = None,
     rejects: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
+    parallel: bool | None = None,
 ) -> ImportReport:
     """Import ``path`` as person records of ``principal.country``."""
     ensure(principal, Action.CREATE, NewRecord(persons_repo.KIND, principal.country))
@@ -90,4 +93,5 @@ def import_persons(
         batch_size=batch_size,
         rejects=rejects,
         progress=progress,
+        parallel=parallel,
     )

@@ -202,3 +202,29 @@ def test_check_documents_cli_file_contract(store: Store, tmp_path: Path) -> None
         from concord.store.tables import hits
 
         assert conn.execute(select(func.count()).select_from(hits)).scalar_one() == 1
+
+
+def test_parallel_parsing_gives_the_same_result(store: Store, tmp_path: Path) -> None:
+    rows = [[f"R{i}", f"C01X{i:05d}", "DEU", "passport", "stolen", "", "", ""] for i in range(3000)]
+    rows[10][4] = "misplaced"
+    rows[20][1] = "C01#1"
+    rows.append(["R5", "C01X99999", "DEU", "passport", "lost", "", "", ""])  # repeated reference
+    source = _csv(tmp_path / "docs.csv", DOC_HEADER, rows)
+    report = import_objects(store, DEU, DOCUMENT, source, batch_size=700, parallel=True)
+    assert (report.read, report.written, report.rejected, report.batches) == (3001, 2998, 3, 5)
+    assert _rejects(tmp_path / "docs.csv.rejects.csv") == [
+        ("12", "status"),
+        ("22", "number"),
+        ("3002", "reference"),
+    ]
+    again = import_objects(store, DEU, DOCUMENT, source, batch_size=700, parallel=True)
+    assert (again.written, again.unchanged) == (0, 2998)
+
+
+def test_parallel_parsing_refuses_a_bad_header_before_starting(
+    store: Store, tmp_path: Path
+) -> None:
+    source = _csv(tmp_path / "docs.csv", ["reference", "numero"], [["R1", "X1"]])
+    with pytest.raises(InvalidInput) as err:
+        import_objects(store, DEU, DOCUMENT, source, parallel=True)
+    assert err.value.field == "header"
