@@ -20,6 +20,7 @@ class RangeIndex:
     def __init__(self) -> None:
         self._spans: dict[tuple[str, str, int], list[Span]] = {}
         self._widest: dict[tuple[str, str, int], int] = {}
+        self._states: frozenset[str] = frozenset()
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -33,13 +34,17 @@ class RangeIndex:
             spans = self._spans.setdefault(key, [])
             bisect.insort(spans, Span(low, high, record_id))
             self._widest[key] = max(self._widest.get(key, 0), high - low)
+            self._states = self._states | {issuing}
 
     def __bool__(self) -> bool:
         return bool(self._spans)
 
-    def may_hold(self, document_key: str) -> bool:
-        """Whether a ``D|STATE|NUMBER`` key could fall in a range (a dict lookup, no scan)."""
-        _, state, number = document_key.split("|", 2)
+    def states(self) -> frozenset[str]:
+        """Issuing states that have ranges (most checks can skip the range lookup)."""
+        return self._states
+
+    def may_hold_parts(self, state: str, number: str) -> bool:
+        """Whether a document number of ``state`` falls in a range (dict lookup, no scan)."""
         stem = number.rstrip("0123456789")
         width = len(number) - len(stem)
         if not width or (state, stem, width) not in self._spans:
@@ -50,6 +55,7 @@ class RangeIndex:
         with self._lock:
             self._spans = {}
             self._widest = {}
+            self._states = frozenset()
 
     def lookup(self, issuing: str, prefix: str, width: int, value: int) -> list[int]:
         """Ids of the ranges holding ``value`` (candidates: confirm against the store)."""

@@ -89,15 +89,26 @@ class Checker:
         candidates: list[int] = []
         fallback: dict[int, Mapping[str, Any]] = {}
         ranges = self.index.ranges
-        has_ranges = bool(ranges)
+        range_states = ranges.states()
+        states = _STATES
         for n, (qid, number, issuing, doc_type) in enumerate(rows):
-            key = _fast_document_key(number, issuing)
-            if key is None or doc_type:
+            # Inline on purpose: this loop runs once per traveller.
+            state = states.get(issuing) if isinstance(issuing, str) else None
+            if state is None:
+                state = _known_state(issuing)
+            if (
+                state is None
+                or doc_type
+                or not isinstance(number, str)
+                or not (number.isascii() and number.isalnum())
+                or len(number) > 40
+            ):
                 fallback[n] = _document_item(qid, number, issuing, doc_type)
                 keys.append("")
                 continue
-            keys.append(key)
-            if has_ranges and ranges.may_hold(key):
+            folded = number.upper().translate(_OCR_FOLDS)
+            keys.append(f"D|{state}|{folded}")
+            if state in range_states and ranges.may_hold_parts(state, folded):
                 candidates.append(n)
         maybe = self.index.keys.maybe_many(keys)
         candidates.extend(int(n) for n in maybe.nonzero()[0])
@@ -345,21 +356,17 @@ _STATES: dict[str, str] = {}
 _OCR_FOLDS = str.maketrans("OI", "01")
 
 
-def _fast_document_key(number: object, issuing: object) -> str | None:
-    """The match key of a plain ASCII number and a known state; None: take the full path."""
-    if not isinstance(number, str) or not isinstance(issuing, str):
+def _known_state(issuing: object) -> str | None:
+    """The stored code of an issuing state, remembered; None if unknown (the full path says why)."""
+    if not isinstance(issuing, str):
         return None
-    state = _STATES.get(issuing)
-    if state is None:
-        try:
-            state = normalise_issuing_state(issuing)
-        except InvalidInput:
-            return None
-        if len(_STATES) < 10_000:
-            _STATES[issuing] = state
-    if not (number.isascii() and number.isalnum()) or len(number) > 40:
+    try:
+        state = normalise_issuing_state(issuing)
+    except InvalidInput:
         return None
-    return f"D|{state}|{number.upper().translate(_OCR_FOLDS)}"
+    if len(_STATES) < 10_000:
+        _STATES[issuing] = state
+    return state
 
 
 def _document_item(
