@@ -142,11 +142,12 @@ def review_date(data: Mapping[str, Any], years: int) -> str:
     given = date(data, "review_date")
     if given is not None:
         return given
-    return _default_review(dt.date.today(), years)
+    return _default_review(_today_iso(), years)
 
 
 @lru_cache(maxsize=8)
-def _default_review(today: dt.date, years: int) -> str:
+def _default_review(today_iso: str, years: int) -> str:
+    today = dt.date.fromisoformat(today_iso)
     try:
         return today.replace(year=today.year + years).isoformat()
     except ValueError:  # 29 February

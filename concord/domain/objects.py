@@ -95,8 +95,8 @@ def validate_document(data: Mapping[str, Any], require_reference: bool = False) 
         "number": number.upper(),
         "number_key": normalise.document_number_key(number, "number"),
         "issuing_country": icao.normalise_issuing_state(issuing, "issuing_country"),
-        "doc_type": fields.choice(data, "type", DocType, DocType.PASSPORT).value,
-        "status": fields.choice(data, "status", DocStatus).value,
+        "doc_type": fields.choice(data, "type", DocType, DocType.PASSPORT)._value_,
+        "status": fields.choice(data, "status", DocStatus)._value_,
         "issued_on": fields.date(data, "issued", not_future=True),
         "expires_on": fields.date(data, "expires"),
         "lost_on": fields.date(data, "lost_on", not_future=True),
@@ -130,7 +130,7 @@ def validate_blank_range(data: Mapping[str, Any], require_reference: bool = Fals
         raise InvalidInput(f"a range holds at most {MAX_RANGE} documents", field="last")
     row: dict[str, Any] = {
         "issuing_country": icao.normalise_issuing_state(issuing, "issuing_country"),
-        "doc_type": fields.choice(data, "type", DocType, DocType.PASSPORT).value,
+        "doc_type": fields.choice(data, "type", DocType, DocType.PASSPORT)._value_,
         "first_serial": first,
         "last_serial": last,
         "prefix": prefix,
