@@ -145,6 +145,10 @@ def run_import(
     finally:
         reject.close()
         report.rejected = reject.count
+    if report.written and not store.is_sqlite:
+        # Fresh statistics, so the planner uses the indexes on what was just loaded.
+        with store.write() as conn:
+            conn.exec_driver_sql(f"ANALYZE {target.table.name}")
     return report
 
 
