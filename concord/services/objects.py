@@ -7,6 +7,7 @@ blank range may be reported only by the issuing state's NCB.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -84,8 +85,19 @@ def list_page(
     owner: str | None = None,
     after_id: int = 0,
     limit: int = 100,
+    review_due: bool = False,
 ) -> tuple[list[dict[str, Any]], int | None]:
+    """A page of visible records; ``review_due``: only those past their review date
+    (flagged: out of checks until the owner renews them with a new review date)."""
+    where = [kind.table.c.review_date < dt.date.today().isoformat()] if review_due else []
     rows, cursor = records.list_page(
-        store, principal, kind.name, kind.table, owner=owner, after_id=after_id, limit=limit
+        store,
+        principal,
+        kind.name,
+        kind.table,
+        owner=owner,
+        after_id=after_id,
+        limit=limit,
+        where=where,
     )
     return [view(principal, kind, r) for r in rows], cursor

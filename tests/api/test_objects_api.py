@@ -71,3 +71,31 @@ def test_list_applies_restrictions(client: TestClient, world: World) -> None:
     assert [d["reference"] for d in seen_by_fra] == ["DE-1"]
     assert [d["reference"] for d in seen_by_usa] == ["DE-1", "DE-2"]
     assert client.get("/documents", headers=bearer(world.partner_a.token)).json()["items"] == []
+
+
+def test_records_past_review_are_flagged_and_renewed(client: TestClient, world: World) -> None:
+    import datetime as dt
+
+    past = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    record = client.post(
+        "/documents", json={**DOC, "review_date": past}, headers=bearer(world.ncb_b.token)
+    ).json()
+    client.post(
+        "/documents",
+        json={**DOC, "reference": "DE-2", "number": "C01X00T48"},
+        headers=bearer(world.ncb_b.token),
+    )
+    due = client.get("/documents?review_due=true", headers=bearer(world.ncb_b.token)).json()[
+        "items"
+    ]
+    assert [d["id"] for d in due] == [record["id"]]
+    renewed = (dt.date.today() + dt.timedelta(days=3650)).isoformat()
+    client.put(
+        f"/documents/{record['id']}",
+        json={**DOC, "review_date": renewed},
+        headers=bearer(world.ncb_b.token),
+    )
+    assert (
+        client.get("/documents?review_due=true", headers=bearer(world.ncb_b.token)).json()["items"]
+        == []
+    )

@@ -32,10 +32,19 @@ def _router(kind: ObjectKind) -> APIRouter:
         owner: Annotated[str | None, Query(min_length=2, max_length=3)] = None,
         cursor: Annotated[int, Query(ge=0)] = 0,
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
+        review_due: Annotated[
+            bool, Query(description="only records past their review date (out of checks)")
+        ] = False,
     ) -> dict[str, Any]:
         owner_code = normalise_country(owner, "owner") if owner else None
         items, next_cursor = objects.list_page(
-            store, principal, kind, owner=owner_code, after_id=cursor, limit=limit
+            store,
+            principal,
+            kind,
+            owner=owner_code,
+            after_id=cursor,
+            limit=limit,
+            review_due=review_due,
         )
         return {"items": items, "next_cursor": next_cursor}
 
