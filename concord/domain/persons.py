@@ -138,9 +138,10 @@ class PersonInput(Strict):
             return self.full_name
         return " ".join(p for p in (self.given_names, self.family_names) if p)
 
-    def content_hash(self) -> str:
+    def content_hash(self, dumped: dict[str, Any] | None = None) -> str:
         """Stable digest of the content: an unchanged re-import writes nothing."""
-        body = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        content = dumped if dumped is not None else self.model_dump(mode="json")
+        body = json.dumps(content, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(body.encode()).hexdigest()
 
 
@@ -171,5 +172,5 @@ def person_to_row(data: PersonInput) -> dict[str, Any]:
         "description": data.description,
         "visibility": data.access.visibility.value,
         "review_date": data.review_date or default_review_date(),
-        "content_hash": data.content_hash(),
+        "content_hash": data.content_hash(dumped),
     }

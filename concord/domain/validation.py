@@ -34,6 +34,11 @@ def first_error(exc: ValidationError, prefix: tuple[int | str, ...] = ()) -> Inv
 
 def clean_text(value: str, *, max_length: int, multiline: bool = False) -> str:
     """Normalise to NFC and refuse control characters: they hide text from reviewers."""
+    if value.isascii() and value.isprintable():  # the common case: already NFC, no controls
+        value = value.strip()
+        if len(value) > max_length:
+            raise ValueError(f"longer than {max_length} characters")
+        return value
     value = unicodedata.normalize("NFC", value).strip()
     if len(value) > max_length:
         raise ValueError(f"longer than {max_length} characters")
