@@ -134,22 +134,31 @@ def run_import(
     report = ImportReport(rejects_path=rejects or path.with_name(path.name + ".rejects.csv"))
     assert report.rejects_path is not None
     reject = RejectWriter(report.rejects_path)
+    analysed_at = 0
     try:
         for chunk in chunks:
             report.read += chunk.read
             for line, field, message, raw in chunk.rejects:
                 reject.add(line, field, message, raw)
             _commit(store, principal, target, chunk.prepared, chunk.lines, report)
+            if not store.is_sqlite and report.written > 2 * analysed_at:
+                # Statistics at every doubling: without them PostgreSQL scans the
+                # owner's rows for each batch's reference lookup.
+                _analyse(store, target)
+                analysed_at = report.written
             if progress:
                 progress(chunk.position, chunk.size)
     finally:
         reject.close()
         report.rejected = reject.count
     if report.written and not store.is_sqlite:
-        # Fresh statistics, so the planner uses the indexes on what was just loaded.
-        with store.write() as conn:
-            conn.exec_driver_sql(f"ANALYZE {target.table.name}")
+        _analyse(store, target)  # fresh statistics for the checks on what was just loaded
     return report
+
+
+def _analyse(store: Store, target: Target) -> None:
+    with store.write() as conn:
+        conn.exec_driver_sql(f"ANALYZE {target.table.name}")
 
 
 def _commit(
