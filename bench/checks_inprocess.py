@@ -83,13 +83,18 @@ def measure_batches(checker: Any, principal: Any, queries: list[tuple[str, str, 
     checker.check_documents(principal, batches[0])  # warm-up (not counted)
     times = []
     hits = 0
+    with_hit: list[float] = []
     gc.collect()
     start = time.perf_counter()
     for batch in batches:
         t0 = time.perf_counter()
         answers = checker.check_documents(principal, batch)
-        times.append(time.perf_counter() - t0)
-        hits += sum(1 for a in answers if a["hit"])
+        took = time.perf_counter() - t0
+        times.append(took)
+        found = sum(1 for a in answers if a["hit"])
+        hits += found
+        if found:
+            with_hit.append(took)
     total = time.perf_counter() - start
     p50, p99 = percentiles(times, [50, 99])
     return {
@@ -101,6 +106,8 @@ def measure_batches(checker: Any, principal: Any, queries: list[tuple[str, str, 
         "p99": p99,
         "hits": hits,
         "expected_hits": sum(1 for q in queries if q[2]),
+        "hit_times": with_hit,
+        "miss_median": percentiles([t for t in times if t not in with_hit], [50])[0],
     }
 
 
@@ -110,14 +117,18 @@ def measure_singles(checker: Any, principal: Any, queries: list[tuple[str, str, 
         checker.check_one(principal, item)  # warm-up (not counted)
     times = []
     hits = 0
+    with_hit: list[float] = []
     gc.collect()
     clock = time.perf_counter
     start = clock()
     for item in items:
         t0 = clock()
         answer = checker.check_one(principal, item)
-        times.append(clock() - t0)
-        hits += answer["hit"]
+        took = clock() - t0
+        times.append(took)
+        if answer["hit"]:
+            hits += 1
+            with_hit.append(took)
     total = clock() - start
     p50, p99 = percentiles(times, [50, 99])
     return {
@@ -128,7 +139,30 @@ def measure_singles(checker: Any, principal: Any, queries: list[tuple[str, str, 
         "p99": p99,
         "hits": hits,
         "expected_hits": sum(1 for q in queries if q[2]),
+        "hit_times": with_hit,
+        "miss_median": percentiles(times, [50])[0],
     }
+
+
+def measure_lookup(index: Any, queries: list[tuple[str, str, bool]]) -> dict:
+    """The index alone: ``keys.maybe_many`` over 1,000 keys, and ``keys.maybe`` one key."""
+    from concord.identifiers.icao import normalise_issuing_state
+    from concord.identifiers.normalise import document_number_key
+
+    keys = [f"D|{normalise_issuing_state(s)}|{document_number_key(n)}" for n, s, _ in queries]
+    for key in keys:
+        hash(key)  # strings cache their hash; the checks compute it once as well
+    clock = time.perf_counter
+    start = clock()
+    for i in range(0, len(keys), BATCH):
+        index.keys.maybe_many(keys[i : i + BATCH])
+    many = (clock() - start) / len(keys)
+    few = keys[:100_000]
+    start = clock()
+    for key in few:
+        index.keys.maybe(key)
+    one = (clock() - start) / len(few)
+    return {"many_seconds_per_key": many, "one_seconds_per_key": one}
 
 
 def measure_baseline(path: Path, queries: list[tuple[str, str, bool]]) -> dict:
@@ -264,6 +298,7 @@ def run(args: argparse.Namespace, out: Any) -> None:
     flush_seconds = time.perf_counter() - start
     emitted = getattr(store.audit, "_emitted", 0) - emitted_before
     written = audit_count(store) - audit_before
+    lookup = measure_lookup(index, queries[: args.batch_checks])
     out.print("(c) baseline: one indexed SQLite lookup a check …")
     baseline = measure_baseline(path, queries[: args.baseline_checks])
     store.close()
@@ -273,6 +308,14 @@ def run(args: argparse.Namespace, out: Any) -> None:
             out.print(f"[red]{name}: {m['hits']} hits, expected {m['expected_hits']}[/]")
 
     reports = tables(records, index, load_seconds, rss_before, rss_after, batch, single, baseline)
+    reports[0].rows.append(
+        [
+            "lookup alone ns a key: maybe_many(1,000) / maybe(1)",
+            f"{lookup['many_seconds_per_key'] * 1e9:,.0f} / "
+            f"{lookup['one_seconds_per_key'] * 1e9:,.0f}",
+            "",
+        ]
+    )
     reports.append(
         Report(
             "Audit events written by (a) and (b)",
@@ -284,6 +327,7 @@ def run(args: argparse.Namespace, out: Any) -> None:
             ],
         )
     )
+    reports.append(hit_costs(batch, single))
     show(out, reports, args.markdown)
     write_json(
         args.json,
@@ -298,10 +342,37 @@ def run(args: argparse.Namespace, out: Any) -> None:
             "batch": batch,
             "single": single,
             "baseline": baseline,
+            "lookup": lookup,
             "audit_emitted": emitted,
             "audit_written": written,
             "audit_flush_seconds": flush_seconds,
         },
+    )
+
+
+def hit_costs(batch: dict, single: dict) -> Report:
+    """A hit is confirmed against the store and recorded (a write): what that costs."""
+    rows = []
+    for label, m in (
+        ("(a) batch of 1,000 holding a hit", batch),
+        ("(b) single check, a hit", single),
+    ):
+        hit = m["hit_times"]
+        p50, top = percentiles(hit, [50, 100]) if hit else (float("nan"), float("nan"))
+        rows.append(
+            [
+                label,
+                str(len(hit)),
+                fmt_ms(m["miss_median"]),
+                fmt_ms(p50),
+                fmt_ms(top),
+                f"{sum(hit) / m['seconds'] * 100:,.1f}%",
+            ]
+        )
+    return Report(
+        "What a hit costs (the confirming read and the hit row written)",
+        ["case", "hits", "p50 without hit ms", "p50 with hit ms", "max ms", "share of run time"],
+        rows,
     )
 
 
