@@ -92,29 +92,32 @@ class IdentifierIndex:
         applied = 0
         with self._refresh_lock:
             while True:
+                keys: list[str] = []
                 with self.store.read() as conn:
                     changes = changes_since(conn, self.seq, limit=5000)
                     for change in changes:
                         if change.op is not ChangeOp.DELETE:
-                            self._apply(conn, change.kind, change.record_ids())
+                            keys += self._apply(conn, change.kind, change.record_ids())
+                self.keys.add(keys)  # once: each add copies the delta
                 if not changes:
                     return applied
                 applied += len(changes)
                 self.seq = changes[-1].seq
 
-    def _apply(self, conn: Connection, kind_name: str, ids: range) -> None:
+    def _apply(self, conn: Connection, kind_name: str, ids: range) -> list[str]:
+        """Add changed blank ranges; return the changed records' keys."""
         kind = BY_NAME.get(kind_name)
         if kind is None:
-            return
+            return []
         table = kind.table
         id_filter = table.c.id.between(ids.start, ids.stop - 1)
         if kind is BLANK_RANGE:
             for row in conn.execute(select(table).where(id_filter)).mappings():
                 self._add_range(row)
-            return
+            return []
         columns = [table.c[c] for c in kind.key_columns]
-        for row in conn.execute(select(*columns).where(id_filter)).mappings():
-            self.keys.add(kind.keys(dict(row)))
+        rows = conn.execute(select(*columns).where(id_filter)).mappings()
+        return [key for row in rows for key in kind.keys(dict(row))]
 
     def start(self) -> None:
         """Load, then follow the change log in a background thread."""

@@ -23,8 +23,8 @@ from concord.domain.checks import ParsedCheck, make_key, parse_check
 from concord.domain.enums import Role
 from concord.domain.principal import Principal
 from concord.errors import ConcordError, Forbidden, InvalidInput
-from concord.identifiers.icao import normalise_issuing_state
 from concord.index.identifiers import IdentifierIndex
+from concord.index.manifest import Keyed, document_keys
 from concord.policy import Action, CheckRequest, allow
 from concord.services import objects
 from concord.services.records import record_ref
@@ -78,73 +78,47 @@ class Checker:
         """A manifest of travel documents: (qid, number, issuing state, type or None) each.
 
         The lean path for the commonest batch: most rows miss, and a miss costs
-        a normalisation, a hash and a vectorised lookup. Rows the index may hold
-        go through the full path, so the answers are the same as check_many's.
+        a share of a few C-level passes over the batch (``index.manifest``), a
+        hash, a vectorised lookup and its answer. Rows the index may hold, and
+        rows the lean keying leaves over, go through the full path, so the
+        answers are the same as check_many's.
         """
         if len(rows) > MAX_BATCH:
             raise InvalidInput(f"at most {MAX_BATCH} checks a batch", field="items")
         if not allow(principal, Action.CHECK, CheckRequest("document")):
             raise Forbidden("not allowed to check documents")
-        keys: list[str] = []
-        candidates: list[int] = []
-        fallback: dict[int, Mapping[str, Any]] = {}
-        ranges = self.index.ranges
-        range_states = ranges.states()
-        states = _STATES
-        for n, (qid, number, issuing, doc_type) in enumerate(rows):
-            # Inline on purpose: this loop runs once per traveller.
-            state = states.get(issuing) if isinstance(issuing, str) else None
-            if state is None:
-                state = _known_state(issuing)
-            if (
-                state is None
-                or doc_type
-                or not isinstance(number, str)
-                or not (number.isascii() and number.isalnum())
-                or len(number) > 40
-            ):
-                fallback[n] = _document_item(qid, number, issuing, doc_type)
-                keys.append("")
-                continue
-            folded = number.upper().translate(_OCR_FOLDS)
-            keys.append(f"D|{state}|{folded}")
-            if state in range_states and ranges.may_hold_parts(state, folded):
-                candidates.append(n)
-        maybe = self.index.keys.maybe_many(keys)
-        candidates.extend(int(n) for n in maybe.nonzero()[0])
-        for n in candidates:
-            if n not in fallback:
-                qid, number, issuing, doc_type = rows[n]
-                fallback[n] = _document_item(qid, number, issuing, doc_type)
+        qids, numbers, issuings, types = zip(*rows, strict=True) if rows else ((), (), (), ())
+        keyed = document_keys(numbers, issuings, types)
+        keys = keyed.keys
+        full_path = set(keyed.left)
+        full_path.update(self._range_rows(keyed))
+        full_path.update(self.index.keys.maybe_many(keys).nonzero()[0].tolist())
         full: dict[int, _Row] = {}
-        if fallback:
-            order = sorted(fallback)
-            done = self._evaluate(principal, [fallback[n] for n in order], single=False)
-            full = dict(zip(order, done, strict=True))
-        partner = principal.role is Role.PARTNER
-        answers: list[dict[str, Any]] = []
-        audit_rows: list[Any] = []
-        for n, (qid, *_rest) in enumerate(rows):
-            row = full.get(n)
-            if row is not None:
-                answers.append(self._answer(principal, row))
-                audit_rows.append(_summary(row))
-            elif partner:
-                answers.append({"qid": qid, "valid": True})
-                audit_rows.append([qid, keys[n]])
-            else:
-                _, state, number = keys[n].split("|", 2)
-                query = {
-                    "kind": "document",
-                    "number": number,
-                    "issuing_country": state,
-                    "type": None,
+        if full_path:
+            order = sorted(full_path)
+            items = [_document_item(*rows[n]) for n in order]
+            full = dict(zip(order, self._evaluate(principal, items, single=False), strict=True))
+        if principal.role is Role.PARTNER:
+            answers = [{"qid": qid, "valid": True} for qid in qids]
+        else:
+            answers = [
+                {
+                    "qid": qid,
+                    "query": {
+                        "kind": "document",
+                        "number": number,
+                        "issuing_country": state,
+                        "type": None,
+                    },
+                    "hit": False,
+                    "matches": [],
+                    "warnings": [],
                 }
-                answers.append(
-                    {"qid": qid, "query": query, "hit": False, "matches": [], "warnings": []}
-                )
-                audit_rows.append([qid, keys[n]])
-        hit_count = sum(1 for a in answers if a.get("hit") or a.get("valid") is False)
+                for qid, state, number in zip(qids, keyed.states, keyed.numbers, strict=True)
+            ]
+        for n, row in full.items():
+            answers[n] = self._answer(principal, row)
+        hit_count = sum(1 for row in full.values() if row.matches)
         self.store.audit.emit(
             AuditEvent.of(
                 principal,
@@ -153,10 +127,27 @@ class Checker:
                 outcome="hit" if hit_count else "no_hit",
                 count=len(rows),
                 hits=hit_count,
-                rows=audit_rows,
+                # Every row's qid and key, as two lists (one JSON string each, no
+                # object per row); rows checked by the full path also appear in
+                # "checked" with their summary ("keys" holds "" for a row it refused).
+                qids=qids,
+                keys=keys,
+                checked=[[n, _summary(row)] for n, row in full.items()],
             )
         )
         return answers
+
+    def _range_rows(self, keyed: Keyed) -> list[int]:
+        """Rows whose number falls in a stolen blank range (most batches: no state has one)."""
+        ranges = self.index.ranges
+        range_states = ranges.states()
+        if not range_states or range_states.isdisjoint(keyed.states):
+            return []
+        return [
+            n
+            for n, (state, number) in enumerate(zip(keyed.states, keyed.numbers, strict=True))
+            if state in range_states and number and ranges.may_hold_parts(state, number)
+        ]
 
     def _evaluate(
         self, principal: Principal, items: Sequence[Mapping[str, Any]], *, single: bool
@@ -350,23 +341,6 @@ def _summary(row: _Row) -> dict[str, Any]:
         "keys": row.parsed.keys,
         "hits": [m["_hit_id"] for m in row.matches],
     }
-
-
-_STATES: dict[str, str] = {}
-_OCR_FOLDS = str.maketrans("OI", "01")
-
-
-def _known_state(issuing: object) -> str | None:
-    """The stored code of an issuing state, remembered; None if unknown (the full path says why)."""
-    if not isinstance(issuing, str):
-        return None
-    try:
-        state = normalise_issuing_state(issuing)
-    except InvalidInput:
-        return None
-    if len(_STATES) < 10_000:
-        _STATES[issuing] = state
-    return state
 
 
 def _document_item(

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import delete, insert, select, text, update
 
 from concord.audit import AuditEvent, verify
-from concord.audit.events import GENESIS_HASH, chain_hash
+from concord.audit.events import GENESIS_HASH, canonical_details, chain_hash
 from concord.store import Store
 from concord.store.tables import audit_events
 
@@ -196,3 +200,23 @@ def test_processes_sharing_one_database_keep_one_chain(store: Store, tmp_path: P
             conn.execute(text("SELECT actor, COUNT(*) FROM audit_events GROUP BY actor")).all()
         )
     assert counts == {"proc0": 3000, "proc1": 3000, "proc2": 3000}
+
+
+_JSON_LEAVES = st.none() | st.booleans() | st.integers() | st.text(max_size=8)
+
+
+@given(
+    st.dictionaries(
+        st.text(max_size=6),
+        _JSON_LEAVES
+        | st.lists(st.text(max_size=6), max_size=30)
+        | st.lists(_JSON_LEAVES, max_size=30)
+        | st.dictionaries(st.text(max_size=4), _JSON_LEAVES, max_size=4),
+        max_size=6,
+    )
+)
+def test_canonical_details_is_sorted_compact_json(details: dict[str, Any]) -> None:
+    """The fast form of long string lists must be byte for byte what json.dumps writes."""
+    expected = json.dumps(details, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    assert canonical_details(details) == expected
+    assert canonical_details({"rows": tuple(details)}) == canonical_details({"rows": list(details)})

@@ -64,3 +64,38 @@ def test_ranges() -> None:
     assert ranges.lookup("DEU", "C01", 7, 1500) == []
     assert ranges.lookup("DEU", "C01", 6, 500_005) == [3]
     assert len(ranges) == 4
+
+
+def test_directory_agrees_with_a_plain_membership_test() -> None:
+    rng = np.random.default_rng(7)
+    extremes = np.array([np.iinfo(np.int64).min, np.iinfo(np.int64).max, 0, -1], dtype=np.int64)
+    for stored in (
+        rng.integers(np.iinfo(np.int64).min, np.iinfo(np.int64).max, 50_000, dtype=np.int64),
+        np.arange(-500, 500, dtype=np.int64),  # every hash in one or two buckets
+        extremes,
+        extremes[:1],
+    ):
+        base = np.unique(stored)
+        probes = np.concatenate(
+            [base[rng.integers(0, base.size, 1000)], base[:3] + 1, base[-3:] - 1, extremes]
+        )
+        probes = np.concatenate([probes, rng.integers(-(2**63), 2**63 - 1, 1000, dtype=np.int64)])
+        found = keyset._Directory(base).member(probes)
+        assert (found == np.isin(probes, base)).all()
+
+
+def test_keys_added_after_a_compaction_are_found_with_the_directory() -> None:
+    keys = KeySet()
+    keys.replace(np.array([hash(f"B{i}") for i in range(5000)], dtype=np.int64))
+    original = keyset.COMPACT_AT
+    keyset.COMPACT_AT = 100
+    try:
+        for start in range(0, 250, 50):
+            keys.add(f"N{i}" for i in range(start, start + 50))
+    finally:
+        keyset.COMPACT_AT = original
+    probes = [f"B{i}" for i in range(0, 5000, 7)] + [f"N{i}" for i in range(250)]
+    assert keys.maybe_many(probes).all()
+    assert all(keys.maybe(p) for p in probes)
+    assert not keys.maybe_many([f"X{i}" for i in range(1000)]).any()
+    assert len(keys) == 5250
