@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
     audit_flush_interval: float = Field(default=0.05, gt=0, le=5)
     audit_batch_size: int = Field(default=2000, ge=1, le=100_000)
-    import_batch_size: int = Field(default=5000, ge=1, le=1_000_000)
+    import_batch_size: int = Field(default=50_000, ge=1, le=1_000_000)
     page_size_max: int = Field(default=500, ge=1)
     # The platform's Ed25519 key that signs offline snapshots (created in dev if absent).
     signing_key_file: str = "var/platform-signing-key.pem"

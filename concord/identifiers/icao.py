@@ -79,6 +79,11 @@ def normalise_issuing_state(code: str, field: str = "issuing_country") -> str:
     return result
 
 
+def known_issuing_state(code: object) -> str | None:
+    """The stored code of a spelling already seen valid, else None (ask normalise_issuing_state)."""
+    return _KNOWN.get(code) if isinstance(code, str) else None
+
+
 # Spellings already seen -> stored code: imports repeat a handful of codes millions of times.
 _KNOWN: dict[str, str] = {}
 

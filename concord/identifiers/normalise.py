@@ -44,7 +44,7 @@ _LATIN_LOOKALIKES = str.maketrans(
         "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
     }
 )  # fmt: skip
-_OCR_FOLDS = str.maketrans("OI", "01")
+OCR_FOLDS = str.maketrans("OI", "01")
 _SEPARATORS = frozenset("-._/\\<\u2212")
 _ALLOWED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
@@ -82,13 +82,13 @@ def _bounded(key: str, max_length: int, field: str, what: str) -> str:
 
 def document_number_key(text: str, field: str = "number") -> str:
     """Key of a travel or identity document number (all folds of the module docstring)."""
-    key = _latin(text, field, "a document number").translate(_OCR_FOLDS)
+    key = _latin(text, field, "a document number").translate(OCR_FOLDS)
     return _bounded(key, DOCUMENT_MAX, field, "a document number")
 
 
 def serial_key(text: str, field: str = "serial") -> str:
     """Key of a firearm serial number or an art object's id: the document folds."""
-    key = _latin(text, field, "a serial number").translate(_OCR_FOLDS)
+    key = _latin(text, field, "a serial number").translate(OCR_FOLDS)
     return _bounded(key, SERIAL_MAX, field, "a serial number")
 
 
@@ -99,7 +99,7 @@ def plate_key(text: str, field: str = "plate") -> str:
     Arabic letters and Arabic-Indic digits of Gulf plates) are refused: the
     caller transliterates them first.
     """
-    key = _latin(text, field, "a plate").translate(_OCR_FOLDS)
+    key = _latin(text, field, "a plate").translate(OCR_FOLDS)
     return _bounded(key, PLATE_MAX, field, "a plate")
 
 
@@ -128,7 +128,7 @@ def imo_key(text: str, field: str = "imo") -> str:
     The check digit is not enforced here, as for VINs: a record must be storable
     as the source gives it, and the caller warns with ``checkdigits.imo_check``.
     """
-    key = _latin(text, field, "an IMO number").removeprefix("IMO").translate(_OCR_FOLDS)
+    key = _latin(text, field, "an IMO number").removeprefix("IMO").translate(OCR_FOLDS)
     if len(key) != 7 or not key.isdigit():
         raise InvalidInput("an IMO number has 7 digits, e.g. IMO 9074729", field=field)
     return key
@@ -154,7 +154,7 @@ def hull_id_key(text: str, field: str = "hin") -> str:
             "a hull identification number has 12 characters (14 with a country prefix)",
             field=field,
         )
-    return raw.translate(_OCR_FOLDS)
+    return raw.translate(OCR_FOLDS)
 
 
 def serial_range_parts(text: str, field: str = "serial") -> tuple[str, int, int]:

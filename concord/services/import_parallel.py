@@ -22,11 +22,17 @@ if TYPE_CHECKING:
     from concord.services.importer import Chunk
 
 PARALLEL_FROM_BYTES = 8 * 1024 * 1024
-_QUEUE_DEPTH = 4
+_QUEUE_DEPTH = 2
 
 
 def _parse(
-    name: str, principal: Principal, path: str, fmt: str | None, size: int, out: Any
+    name: str,
+    principal: Principal,
+    path: str,
+    fmt: str | None,
+    size: int,
+    stage_dir: str | None,
+    out: Any,
 ) -> None:
     """The parsing process: chunks onto the queue, then None; an error as a tuple."""
     from concord.services.import_targets import target_named
@@ -44,7 +50,13 @@ def _parse(
                     return False
 
     try:
-        for chunk in read_chunks(target_named(name, principal), Path(path), fmt, size):
+        for chunk in read_chunks(
+            target_named(name, principal),
+            Path(path),
+            fmt,
+            size,
+            Path(stage_dir) if stage_dir else None,
+        ):
             if not put(chunk):
                 return
     except ConcordError as exc:
@@ -54,12 +66,19 @@ def _parse(
 
 
 def parallel_chunks(
-    name: str, principal: Principal, path: Path, fmt: str | None, batch_size: int
+    name: str,
+    principal: Principal,
+    path: Path,
+    fmt: str | None,
+    batch_size: int,
+    stage_dir: Path | None = None,
 ) -> Iterator[Chunk]:
     context = mp.get_context("spawn")  # never fork a process that runs threads
     out = context.Queue(maxsize=_QUEUE_DEPTH)
     worker = context.Process(
-        target=_parse, args=(name, principal, str(path), fmt, batch_size, out), daemon=True
+        target=_parse,
+        args=(name, principal, str(path), fmt, batch_size, str(stage_dir or ""), out),
+        daemon=True,
     )
     worker.start()
     try:

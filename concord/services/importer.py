@@ -9,19 +9,28 @@ to a reject file with their line number, field and reason, while good rows land.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Connection, Table, make_url
 
 from concord.audit import AuditEvent
+from concord.domain.enums import ChangeOp
 from concord.domain.principal import Principal
 from concord.errors import InvalidInput
 from concord.services.import_parallel import PARALLEL_FROM_BYTES, parallel_chunks
+from concord.services.import_stage import Stager, stage_columns
 from concord.services.rows import RejectWriter, RowReader
-from concord.store import Store, records_repo
+from concord.store import Store, bulk, records_repo
+from concord.store.changes import record_changes
+
+# The writing connection's page cache during a SQLite import (KiB): the key
+# index of a large table is updated at random places, batch after batch.
+IMPORT_CACHE_KIB = 256 * 1024
 
 
 @dataclass
@@ -58,7 +67,11 @@ class Target:
 
 @dataclass(slots=True)
 class Chunk:
-    """A batch of good rows with the rejects met on the way, as read from the file."""
+    """A batch of good rows with the rejects met on the way, as read from the file.
+
+    With a stage directory the good rows are in the staging file ``staged``
+    (``prepared`` is then empty) and ``lines`` still names them.
+    """
 
     prepared: list[Prepared]
     lines: list[int]
@@ -66,10 +79,14 @@ class Chunk:
     read: int
     position: int
     size: int
+    staged: str | None = None
 
 
-def read_chunks(target: Target, path: Path, fmt: str | None, batch_size: int) -> Iterator[Chunk]:
+def read_chunks(
+    target: Target, path: Path, fmt: str | None, batch_size: int, stage_dir: Path | None = None
+) -> Iterator[Chunk]:
     """Parse and validate the file into batches; the first refusal (bad header) raises."""
+    stager = Stager(stage_dir, target.table) if stage_dir is not None else None
     reader = RowReader(path, required=set(target.required), allowed=set(target.allowed), fmt=fmt)
     is_csv = reader.format == "csv"
     seen: dict[str, int] = {}
@@ -96,12 +113,19 @@ def read_chunks(target: Target, path: Path, fmt: str | None, batch_size: int) ->
             chunk.lines.append(row.line)
             if len(chunk.prepared) >= batch_size:
                 chunk.position = reader.position
-                yield chunk
+                yield _staged(chunk, stager)
                 chunk = Chunk([], [], [], 0, 0, reader.size)
         chunk.position = reader.size
-        yield chunk
+        yield _staged(chunk, stager)
     finally:
         reader.close()
+
+
+def _staged(chunk: Chunk, stager: Stager | None) -> Chunk:
+    if stager is not None and chunk.prepared:
+        chunk.staged = str(stager.write(chunk.prepared))
+        chunk.prepared = []
+    return chunk
 
 
 def run_import(
@@ -126,34 +150,45 @@ def run_import(
     RowReader(path, required=set(target.required), allowed=set(target.allowed), fmt=fmt).close()
     if parallel is None:
         parallel = path.stat().st_size > PARALLEL_FROM_BYTES
+    stage_dir = _stage_dir(store) if store.is_sqlite else None
     chunks = (
-        parallel_chunks(target.name, principal, path, fmt, batch_size)
+        parallel_chunks(target.name, principal, path, fmt, batch_size, stage_dir)
         if parallel
-        else read_chunks(target, path, fmt, batch_size)
+        else read_chunks(target, path, fmt, batch_size, stage_dir)
     )
     report = ImportReport(rejects_path=rejects or path.with_name(path.name + ".rejects.csv"))
     assert report.rejects_path is not None
     reject = RejectWriter(report.rejects_path)
     analysed_at = 0
     try:
-        for chunk in chunks:
-            report.read += chunk.read
-            for line, field, message, raw in chunk.rejects:
-                reject.add(line, field, message, raw)
-            _commit(store, principal, target, chunk.prepared, chunk.lines, report)
-            if not store.is_sqlite and report.written > 2 * analysed_at:
-                # Statistics at every doubling: without them PostgreSQL scans the
-                # owner's rows for each batch's reference lookup.
-                _analyse(store, target)
-                analysed_at = report.written
-            if progress:
-                progress(chunk.position, chunk.size)
+        with _Writer(store, principal, target) as writer:
+            for chunk in chunks:
+                report.read += chunk.read
+                for line, field, message, raw in chunk.rejects:
+                    reject.add(line, field, message, raw)
+                writer.commit(chunk, report)
+                if not store.is_sqlite and report.written > 2 * analysed_at:
+                    # Statistics at every doubling: without them PostgreSQL scans the
+                    # owner's rows for each batch's reference lookup.
+                    _analyse(store, target)
+                    analysed_at = report.written
+                if progress:
+                    progress(chunk.position, chunk.size)
     finally:
         reject.close()
         report.rejected = reject.count
+        if stage_dir is not None:
+            shutil.rmtree(stage_dir, ignore_errors=True)
     if report.written and not store.is_sqlite:
         _analyse(store, target)  # fresh statistics for the checks on what was just loaded
     return report
+
+
+def _stage_dir(store: Store) -> Path:
+    """A private directory for staging files, beside the SQLite database (same disk)."""
+    database = make_url(str(store.engine.url)).database
+    parent = Path(database).resolve().parent if database and database != ":memory:" else None
+    return Path(tempfile.mkdtemp(prefix=".concord-import-", dir=parent))
 
 
 def _analyse(store: Store, target: Target) -> None:
@@ -161,39 +196,90 @@ def _analyse(store: Store, target: Target) -> None:
         conn.exec_driver_sql(f"ANALYZE {target.table.name}")
 
 
-def _commit(
-    store: Store,
-    principal: Principal,
-    target: Target,
-    batch: list[Prepared],
-    lines: list[int],
-    report: ImportReport,
-) -> None:
-    if not batch:
-        return
-    rows = [p.row for p in batch]
-    listed = {p.row["reference"]: p.countries for p in batch if p.countries}
-    with store.write() as conn:
-        written = records_repo.upsert_batch(
-            conn,
-            target.table,
-            target.kind,
-            principal.country,
-            rows,
-            listed,
-            principal.user_id or None,
+class _Writer:
+    """Stores each chunk in its own transaction: staged copy on SQLite, batched upsert otherwise.
+
+    On SQLite one connection serves the whole import, with a large page cache,
+    and attaches each chunk's staging file outside the transaction.
+    """
+
+    def __init__(self, store: Store, principal: Principal, target: Target):
+        self.store = store
+        self.principal = principal
+        self.target = target
+        self._conn: Connection | None = None
+
+    def __enter__(self) -> _Writer:
+        if self.store.is_sqlite:
+            self._conn = self.store.engine.connect()
+            self._conn.execution_options(concord_write=True)
+            self._raw().execute(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._conn is not None:
+            self._raw().execute("PRAGMA cache_size=-2000")  # the default, for the pool
+            self._conn.close()
+
+    def _raw(self) -> Any:
+        assert self._conn is not None
+        return self._conn.connection.driver_connection
+
+    def commit(self, chunk: Chunk, report: ImportReport) -> None:
+        if chunk.staged is not None:
+            count, written = len(chunk.lines), self._copy(chunk.staged)
+        elif chunk.prepared:
+            count, written = len(chunk.prepared), self._upsert(chunk.prepared)
+        else:
+            return
+        report.batches += 1
+        report.written += len(written)
+        report.unchanged += count - len(written)
+        self.store.audit.emit(
+            AuditEvent.of(
+                self.principal,
+                f"{self.target.kind}.import",
+                resource=self.target.kind,
+                first_line=chunk.lines[0],
+                last_line=chunk.lines[-1],
+                rows=count,
+                written=len(written),
+            )
         )
-    report.batches += 1
-    report.written += len(written)
-    report.unchanged += len(batch) - len(written)
-    store.audit.emit(
-        AuditEvent.of(
-            principal,
-            f"{target.kind}.import",
-            resource=target.kind,
-            first_line=lines[0],
-            last_line=lines[-1],
-            rows=len(batch),
-            written=len(written),
-        )
-    )
+
+    def _copy(self, staged: str) -> list[int]:
+        conn, raw = self._conn, self._raw()
+        assert conn is not None
+        target, principal = self.target, self.principal
+        raw.execute("ATTACH DATABASE ? AS stage", (staged,))
+        try:
+            with conn.begin():
+                count = conn.exec_driver_sql("SELECT count(*) FROM stage.rows").scalar_one()
+                written = bulk.copy_staged(
+                    conn,
+                    target.table,
+                    target.kind,
+                    principal.country,
+                    principal.user_id or None,
+                    stage_columns(target.table),
+                    (1, int(count)),
+                )
+                record_changes(conn, target.kind, ChangeOp.PUT, principal.country, written)
+        finally:
+            raw.execute("DETACH DATABASE stage")
+        Path(staged).unlink(missing_ok=True)
+        return written
+
+    def _upsert(self, batch: list[Prepared]) -> list[int]:
+        rows = [p.row for p in batch]
+        listed = {p.row["reference"]: p.countries for p in batch if p.countries}
+        with self.store.write() as conn:
+            return records_repo.upsert_batch(
+                conn,
+                self.target.table,
+                self.target.kind,
+                self.principal.country,
+                rows,
+                listed,
+                self.principal.user_id or None,
+            )

@@ -16,10 +16,13 @@ from typing import Any
 
 from sqlalchemy import JSON, Connection, Table, text
 
-from concord.store.tables import UTCDateTime
+from concord.store.tables import UTCDateTime, record_access
+
+# Columns an import never sets: the database and the writer fill them in.
+STAGED_EXCLUDED = frozenset({"id", "owner", "version", "created_at", "updated_at", "created_by"})
 
 
-def _converters(table: Table, columns: Sequence[str], sqlite: bool) -> list[Any]:
+def converters(table: Table, columns: Sequence[str], sqlite: bool) -> list[Any]:
     out: list[Any] = []
     for name in columns:
         kind = table.c[name].type
@@ -48,12 +51,12 @@ def insert_rows(
     names = list(rows[0].keys())
     columns = [*names, *constant.keys()]
     sqlite = conn.dialect.name == "sqlite"
-    converters = _converters(table, columns, sqlite)
+    convert_all = converters(table, columns, sqlite)
     fixed = tuple(
         value if convert is None else convert(value)
-        for value, convert in zip(constant.values(), converters[len(names) :], strict=True)
+        for value, convert in zip(constant.values(), convert_all[len(names) :], strict=True)
     )
-    convert_at = [(i, c) for i, c in enumerate(converters[: len(names)]) if c is not None]
+    convert_at = [(i, c) for i, c in enumerate(convert_all[: len(names)]) if c is not None]
     tuples = []
     for row in rows:
         values = list(row.values())
@@ -79,3 +82,78 @@ def insert_rows(
         for record_id, row_values in zip(ids, tuples, strict=True):
             copy.write_row((record_id, *row_values))
     return ids
+
+
+def copy_staged(
+    conn: Connection,
+    table: Table,
+    kind: str,
+    owner: str,
+    created_by: int | None,
+    columns: Sequence[str],
+    rows: tuple[int, int],
+) -> list[int]:
+    """Upsert staged rows ``rows`` (first, last rowid of ``stage.rows``) by (owner, reference).
+
+    SQLite only, with the staging file attached as ``stage``. Changed rows
+    (another content hash) are updated and their access lists reset; new rows
+    are copied in stage order, so they take consecutive ids (this writer holds
+    the lock). Unchanged rows are left alone. Returns the ids written.
+    """
+    name = table.name
+    first, last = rows
+    now = _sqlite_time(dt.datetime.now(dt.UTC))
+    changed = [
+        int(i)
+        for (i,) in conn.exec_driver_sql(
+            f"SELECT t.id FROM stage.rows s JOIN {name} t"  # noqa: S608 - names from the schema
+            " ON t.owner = ? AND t.reference = s.reference"
+            " WHERE s.rowid BETWEEN ? AND ? AND t.content_hash <> s.content_hash",
+            (owner, first, last),
+        )
+    ]
+    if changed:
+        assignments = ", ".join(f"{c} = s.{c}" for c in columns if c != "reference")
+        conn.exec_driver_sql(
+            f"UPDATE {name} SET {assignments}, version = {name}.version + 1, updated_at = ?"  # noqa: S608
+            f" FROM stage.rows s WHERE s.rowid BETWEEN ? AND ? AND {name}.owner = ?"
+            f" AND {name}.reference = s.reference AND {name}.content_hash <> s.content_hash",
+            (now, first, last, owner),
+        )
+        for start in range(0, len(changed), 500):
+            chunk = changed[start : start + 500]
+            conn.exec_driver_sql(
+                f"DELETE FROM {record_access.name} WHERE kind = ?"  # noqa: S608
+                f" AND record_id IN ({', '.join('?' for _ in chunk)})",
+                (kind, *chunk),
+            )
+    selected = ", ".join(f"s.{c}" for c in columns)
+    inserted = conn.exec_driver_sql(
+        f"INSERT INTO {name} (owner, {', '.join(columns)}, version, created_at, updated_at,"  # noqa: S608
+        f" created_by) SELECT ?, {selected}, 1, ?, ?, ? FROM stage.rows s"
+        " WHERE s.rowid BETWEEN ? AND ? AND NOT EXISTS"
+        f" (SELECT 1 FROM {name} t WHERE t.owner = ? AND t.reference = s.reference)"
+        " ORDER BY s.rowid",
+        (owner, now, now, created_by, first, last, owner),
+    ).rowcount
+    new: list[int] = []
+    if inserted:
+        top = int(conn.exec_driver_sql("SELECT last_insert_rowid()").scalar_one())
+        new = list(range(top - inserted + 1, top + 1))
+    # Access lists of the restricted rows written (new, or changed and reset above).
+    grant = (
+        f"INSERT INTO {record_access.name} (kind, record_id, country)"  # noqa: S608
+        " SELECT ?, t.id, a.country FROM stage.access a JOIN stage.rows s ON s.rowid = a.row"
+        f" JOIN {name} t ON t.owner = ? AND t.reference = s.reference"
+        " WHERE a.row BETWEEN ? AND ? AND "
+    )
+    if new:
+        conn.exec_driver_sql(
+            grant + "t.id BETWEEN ? AND ?", (kind, owner, first, last, new[0], new[-1])
+        )
+    for start in range(0, len(changed), 500):
+        chunk = changed[start : start + 500]
+        conn.exec_driver_sql(
+            grant + f"t.id IN ({', '.join('?' for _ in chunk)})", (kind, owner, first, last, *chunk)
+        )
+    return sorted(changed) + new

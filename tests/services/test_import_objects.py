@@ -228,3 +228,61 @@ def test_parallel_parsing_refuses_a_bad_header_before_starting(
     with pytest.raises(InvalidInput) as err:
         import_objects(store, DEU, DOCUMENT, source, parallel=True)
     assert err.value.field == "header"
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_reimport_updates_changed_rows_and_resets_their_access_lists(
+    store: Store, tmp_path: Path, parallel: bool
+) -> None:
+    from concord.store.tables import record_access
+
+    header = [*DOC_HEADER, "visibility", "visibility_countries"]
+    base = ["DEU", "passport", "stolen", "", "", ""]
+    first = [
+        ["R1", "C01X00001", *base, "", ""],
+        ["R2", "C01X00002", *base, "only", "FRA|ITA"],
+        ["R3", "C01X00003", *base, "except", "RUS"],
+        ["R4", "C01X00004", *base, "", ""],
+    ]
+    source = _csv(tmp_path / "docs.csv", header, first)
+    report = import_objects(store, DEU, DOCUMENT, source, batch_size=3, parallel=parallel)
+    assert (report.written, report.unchanged, report.rejected) == (4, 0, 0)
+
+    second = [list(r) for r in first]
+    second[1][-2:] = ["only", "ESP"]  # R2: another list
+    second[2][-2:] = ["", ""]  # R3: open to all now
+    second[3][4] = "lost"  # R4: another status
+    second.append(["R5", "C01X00005", *base, "only", "NLD"])  # new, restricted
+    source = _csv(tmp_path / "docs.csv", header, second)
+    again = import_objects(store, DEU, DOCUMENT, source, batch_size=3, parallel=parallel)
+    assert (again.written, again.unchanged, again.rejected) == (4, 1, 0)
+
+    with store.read() as conn:
+        docs = {
+            r.reference: r
+            for r in conn.execute(
+                select(
+                    travel_documents.c.id,
+                    travel_documents.c.reference,
+                    travel_documents.c.status,
+                    travel_documents.c.visibility,
+                    travel_documents.c.version,
+                )
+            )
+        }
+        listed: dict[str, list[str]] = {}
+        by_id = {r.id: ref for ref, r in docs.items()}
+        for rid, country in conn.execute(
+            select(record_access.c.record_id, record_access.c.country)
+            .where(record_access.c.kind == "document")
+            .order_by(record_access.c.country)
+        ):
+            listed.setdefault(by_id[rid], []).append(country)
+    assert {ref: (r.status, r.visibility, r.version) for ref, r in docs.items()} == {
+        "R1": ("stolen", "all", 1),
+        "R2": ("stolen", "only", 2),
+        "R3": ("stolen", "all", 2),
+        "R4": ("lost", "all", 2),
+        "R5": ("stolen", "only", 1),
+    }
+    assert listed == {"R2": ["ESP"], "R5": ["NLD"]}
