@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from concord import __version__
 from concord.api import errors
+from concord.api.fastlane import ChecksLane
 from concord.api.middleware import BodyLimit, Metrics
 from concord.api.routers import audit, auth, checks, countries, objects, persons, system, users
 from concord.api.schemas import ErrorResponse
@@ -29,8 +30,13 @@ _ERRORS = {
 }
 
 
-def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
-    """Build the API around a store (opened from settings when not given)."""
+def create_app(
+    settings: Settings | None = None, store: Store | None = None, *, checks_lane: bool = True
+) -> FastAPI:
+    """Build the API around a store (opened from settings when not given).
+
+    ``checks_lane=False`` leaves every check to the FastAPI routes (tests compare the two).
+    """
     settings = settings or get_settings()
     owns_store = store is None
     the_store = store or Store.from_settings(settings)
@@ -59,12 +65,15 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.store = the_store
     app.state.settings = settings
     app.state.index = index
-    app.state.checker = Checker(the_store, index)
+    checker = app.state.checker = Checker(the_store, index)
     errors.install(app)
     for module in (system, auth, users, countries, persons, checks, audit):
         app.include_router(module.router)
     for router in objects.routers:
         app.include_router(router)
+    if checks_lane:
+        # Innermost: Metrics and BodyLimit still see every check.
+        app.add_middleware(ChecksLane, checker=checker, routes=checks.router.routes)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(Metrics)
     return app

@@ -38,6 +38,11 @@ def error_response(status: int, code: str, message: str, field: str | None = Non
     )
 
 
+def concord_error_response(exc: ConcordError) -> JSONResponse:
+    """A service error as the API answers it (shared by the handler and the checks lane)."""
+    return error_response(exc.status, exc.code, exc.message, exc.field)
+
+
 def _validation_message(err: dict[str, object]) -> tuple[str, str]:
     kind = str(err.get("type", ""))
     message = str(err.get("msg", "invalid"))
@@ -53,7 +58,7 @@ def _validation_message(err: dict[str, object]) -> tuple[str, str]:
 def install(app: FastAPI) -> None:
     @app.exception_handler(ConcordError)
     async def _concord(_: Request, exc: ConcordError) -> JSONResponse:
-        return error_response(exc.status, exc.code, exc.message, exc.field)
+        return concord_error_response(exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
