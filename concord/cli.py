@@ -310,6 +310,14 @@ def _register_import(name: str, help_text: str, run: Callable[..., Any]) -> None
         rejects: Annotated[
             Path | None, typer.Option(help="bad rows (default FILE.rejects.csv)")
         ] = None,
+        bulk: Annotated[
+            bool | None,
+            typer.Option(
+                "--bulk/--no-bulk",
+                help="SQLite: rebuild the lookup indexes once at the end "
+                "(default: when the file is large beside the table)",
+            ),
+        ] = None,
     ) -> None:
         with _store() as store:
             principal = _as_ncb(store, country)
@@ -324,6 +332,7 @@ def _register_import(name: str, help_text: str, run: Callable[..., Any]) -> None
                     batch_size=batch_size,
                     rejects=rejects,
                     progress=update,
+                    bulk=bulk,
                 )
         _report_import(report)
 

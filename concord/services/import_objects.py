@@ -42,6 +42,7 @@ def import_objects(
     rejects: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
     parallel: bool | None = None,
+    bulk: bool | None = None,
 ) -> ImportReport:
     ensure(principal, Action.CREATE, NewRecord(kind.name, principal.country))
     return run_import(
@@ -54,4 +55,5 @@ def import_objects(
         rejects=rejects,
         progress=progress,
         parallel=parallel,
+        bulk=bulk,
     )

@@ -81,6 +81,7 @@ def import_persons(
     rejects: Path | None = None,
     progress: Callable[[int, int], None] | None = None,
     parallel: bool | None = None,
+    bulk: bool | None = None,
 ) -> ImportReport:
     """Import ``path`` as person records of ``principal.country``."""
     ensure(principal, Action.CREATE, NewRecord(persons_repo.KIND, principal.country))
@@ -94,4 +95,5 @@ def import_persons(
         rejects=rejects,
         progress=progress,
         parallel=parallel,
+        bulk=bulk,
     )

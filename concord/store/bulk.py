@@ -157,3 +157,21 @@ def copy_staged(
             grant + f"t.id IN ({', '.join('?' for _ in chunk)})", (kind, owner, first, last, *chunk)
         )
     return sorted(changed) + new
+
+
+def drop_lookup_indexes(conn: Connection, table: Table) -> None:
+    """Drop the table's secondary indexes for a bulk load (``restore_indexes`` rebuilds them).
+
+    Inserting millions of rows into an index at random places rewrites most of
+    its pages batch after batch; building it once at the end sorts instead.
+    Unique constraints stay: the upsert looks references up through them.
+    """
+    for index in table.indexes:
+        if not index.unique:
+            index.drop(conn, checkfirst=True)
+
+
+def restore_indexes(conn: Connection, table: Table) -> None:
+    """Create any secondary index of ``table`` that is missing (after a bulk load, or its crash)."""
+    for index in table.indexes:
+        index.create(conn, checkfirst=True)

@@ -27,6 +27,14 @@ def upgrade(store: Store, revision: str = "head") -> None:
     with store.engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
+    if revision == "head":
+        # Indexes a bulk import dropped and did not live to rebuild.
+        from concord.store.bulk import restore_indexes
+        from concord.store.tables import metadata
+
+        with store.engine.begin() as conn:
+            for table in metadata.sorted_tables:
+                restore_indexes(conn, table)
 
 
 def current_revision(store: Store) -> str | None:

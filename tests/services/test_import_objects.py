@@ -286,3 +286,45 @@ def test_reimport_updates_changed_rows_and_resets_their_access_lists(
         "R5": ("stolen", "only", 1),
     }
     assert listed == {"R2": ["ESP"], "R5": ["NLD"]}
+
+
+def _index_names(store: Store) -> set[str]:
+    from sqlalchemy import inspect
+
+    with store.read() as conn:
+        return {i["name"] for i in inspect(conn).get_indexes("travel_documents") if i["name"]}
+
+
+def test_bulk_import_rebuilds_the_lookup_index(store: Store, tmp_path: Path) -> None:
+    """On SQLite the index is dropped and rebuilt; PostgreSQL ignores bulk (COPY, live indexes)."""
+    rows = [[f"R{i}", f"C01X{i:05d}", "DEU", "passport", "stolen", "", "", ""] for i in range(500)]
+    rows[7][4] = "misplaced"
+    source = _csv(tmp_path / "docs.csv", DOC_HEADER, rows)
+    before = _index_names(store)
+    assert "ix_travel_documents_key" in before
+    report = import_objects(store, DEU, DOCUMENT, source, batch_size=100, bulk=True)
+    assert (report.written, report.rejected) == (499, 1)
+    assert _index_names(store) == before
+    again = import_objects(store, DEU, DOCUMENT, source, batch_size=100, bulk=True)
+    assert (again.written, again.unchanged) == (0, 499)
+
+
+def test_an_index_left_dropped_by_a_killed_bulk_import_comes_back(
+    store: Store, tmp_path: Path
+) -> None:
+    from concord.store import bulk, migrate
+
+    with store.write() as conn:
+        bulk.drop_lookup_indexes(conn, travel_documents)
+    assert "ix_travel_documents_key" not in _index_names(store)
+    migrate.upgrade(store)
+    assert "ix_travel_documents_key" in _index_names(store)
+
+    with store.write() as conn:
+        bulk.drop_lookup_indexes(conn, travel_documents)
+    source = _csv(
+        tmp_path / "docs.csv", DOC_HEADER, [["R1", "C01X1", "DEU", "", "lost", "", "", ""]]
+    )
+    import_objects(store, DEU, DOCUMENT, source, bulk=False)
+    if store.is_sqlite:  # the SQLite writer checks its indexes first
+        assert "ix_travel_documents_key" in _index_names(store)
