@@ -27,20 +27,29 @@ def _dumps(value: Any) -> str:
 _ESCAPED = re.compile(r'["\\\x00-\x1f]')
 
 
-def _dumps_value(value: Any) -> str:
-    if type(value) in (list, tuple) and len(value) > 8:
-        try:
-            text = "".join(value)
-        except TypeError:  # not all strings
-            return _dumps(value)
-        if _ESCAPED.search(text) is None:
-            return '["' + '","'.join(value) + '"]'
-    return _dumps(value)
+def _joined(value: Any) -> str | None:
+    """A long list of strings needing no escape as JSON, by joining; None for anything else."""
+    if type(value) not in (list, tuple) or len(value) <= 8:
+        return None
+    try:
+        text = "".join(value)
+    except TypeError:  # not all strings
+        return None
+    if _ESCAPED.search(text) is not None:
+        return None
+    return '["' + '","'.join(value) + '"]'
 
 
 def canonical_details(details: dict[str, Any]) -> str:
     """``details`` as compact JSON with sorted keys (long lists of plain strings joined fast)."""
-    return "{" + ",".join(f"{_dumps(k)}:{_dumps_value(details[k])}" for k in sorted(details)) + "}"
+    joined = {k: j for k, v in details.items() if (j := _joined(v)) is not None}
+    if not joined:
+        return _dumps(details)
+    return (
+        "{"
+        + ",".join(f"{_dumps(k)}:{joined.get(k) or _dumps(details[k])}" for k in sorted(details))
+        + "}"
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,9 +61,17 @@ class _Directory:
         self.shift = 64 - self.bits
         half = 1 << (self.bits - 1)
         starts = (np.arange(2 * half, dtype=np.int64) - half) << self.shift
-        self.offsets: Hashes = np.append(base.searchsorted(starts), base.size).astype(np.int64)
+        # int32 while a midpoint's sum fits: 4 bytes a bucket, half a byte a key.
+        small = base.size < 2**30
+        offsets = np.append(base.searchsorted(starts), base.size)
+        self.offsets = offsets.astype(np.int32 if small else np.int64)
         widest = int(np.diff(self.offsets).max()) if base.size else 0
         self.steps = widest.bit_length()  # halvings that shrink the widest bucket to one slot
+
+    def holds(self, h: int) -> bool:
+        """One hash: its bucket, as a short list."""
+        bucket = (h >> self.shift) + (1 << (self.bits - 1))
+        return h in self.base[self.offsets[bucket] : self.offsets[bucket + 1]].tolist()
 
     def member(self, probes: Hashes) -> npt.NDArray[np.bool_]:
         """``_member(self.base, probes)``, one bucket at a time."""
@@ -120,14 +128,17 @@ class KeySet:
     def maybe(self, key: str) -> bool:
         h = hash(key)
         directory, delta = self._state
-        for hashes in (directory.base, delta):
-            i = int(hashes.searchsorted(h))
-            if i < hashes.size and int(hashes[i]) == h:
-                return True
+        if directory.holds(h):
+            return True
+        if delta.size:
+            i = int(delta.searchsorted(h))
+            return i < delta.size and int(delta[i]) == h
         return False
 
     def maybe_many(self, keys: list[str]) -> npt.NDArray[np.bool_]:
         """Vectorised lookup for a batch of keys."""
+        if len(keys) <= 4:  # a single check: scalar lookups beat a dozen tiny array calls
+            return np.array([self.maybe(k) for k in keys], dtype=bool)
         probes = np.fromiter(map(hash, keys), dtype=np.int64, count=len(keys))
         directory, delta = self._state
         found = directory.member(probes)

@@ -98,6 +98,9 @@ class Checker:
             order = sorted(full_path)
             items = [_document_item(*rows[n]) for n in order]
             full = dict(zip(order, self._evaluate(principal, items, single=False), strict=True))
+        # A miss's answer holds only strings, None, False and the shared empty
+        # tuple (JSON [] like the general path's lists): the collector never
+        # tracks it, so a thousand answers add nothing to its passes.
         if principal.role is Role.PARTNER:
             answers = [{"qid": qid, "valid": True} for qid in qids]
         else:
@@ -111,8 +114,8 @@ class Checker:
                         "type": None,
                     },
                     "hit": False,
-                    "matches": [],
-                    "warnings": [],
+                    "matches": (),
+                    "warnings": (),
                 }
                 for qid, state, number in zip(qids, keyed.states, keyed.numbers, strict=True)
             ]
