@@ -64,21 +64,29 @@ class BodyLimit:
 
 
 class Metrics:
-    """Count and time requests by route template (not raw path: bounded labels)."""
+    """Count and time requests by route template (not raw path: bounded labels).
+
+    The labelled series are kept per (method, route, status): ``labels()``
+    builds and looks up its key under a lock, a cost paid on every request.
+    """
+
+    MAX_SERIES = 10_000  # methods come from clients: stop keeping beyond this
 
     def __init__(self, app: ASGIApp):
         self.app = app
+        self.series: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         start = time.perf_counter()
-        status = {"code": 500}
+        status = 500
 
         async def recording(message: Message) -> None:
+            nonlocal status
             if message["type"] == "http.response.start":
-                status["code"] = message["status"]
+                status = message["status"]
             await send(message)
 
         try:
@@ -86,5 +94,11 @@ class Metrics:
         finally:
             route: Any = scope.get("route")
             template = getattr(route, "path", "unmatched")
-            REQUESTS.labels(scope["method"], template, str(status["code"])).inc()
-            LATENCY.labels(template).observe(time.perf_counter() - start)
+            key = (scope["method"], template, status)
+            series = self.series.get(key)
+            if series is None:
+                series = (REQUESTS.labels(key[0], template, str(status)), LATENCY.labels(template))
+                if len(self.series) < self.MAX_SERIES:
+                    self.series[key] = series
+            series[0].inc()
+            series[1].observe(time.perf_counter() - start)
