@@ -111,12 +111,12 @@ def validate_document(data: Mapping[str, Any], require_reference: bool = False) 
     return _common(data, row, DOCUMENT_REVIEW_YEARS, require_reference)
 
 
-_PLAIN_DOCUMENT = frozenset(
+PLAIN_DOCUMENT = frozenset(
     {"reference", "number", "issuing_country", "type", "status", "issued", "expires", "lost_on"}
 )
-_EMPTY_ONLY = ("remarks", "reporting_country")  # taken here only when empty
-_DOC_TYPES: dict[str, str] = {t.value: t.value for t in DocType} | {"": DocType.PASSPORT.value}
-_DOC_STATUSES: dict[str, str] = {s.value: s.value for s in DocStatus}
+EMPTY_ONLY = ("remarks", "reporting_country")  # taken here only when empty
+DOC_TYPES: dict[str, str] = {t.value: t.value for t in DocType} | {"": DocType.PASSPORT.value}
+DOC_STATUSES: dict[str, str] = {s.value: s.value for s in DocStatus}
 
 
 def _plain_document(data: Mapping[str, Any]) -> Validated | None:
@@ -128,8 +128,8 @@ def _plain_document(data: Mapping[str, Any]) -> Validated | None:
     the general path judges (and names the field at fault). The result is
     identical to the general path's: tests compare the two.
     """
-    if not _PLAIN_DOCUMENT.issuperset(data) and not all(
-        name in _PLAIN_DOCUMENT or (name in _EMPTY_ONLY and not data[name]) for name in data
+    if not PLAIN_DOCUMENT.issuperset(data) and not all(
+        name in PLAIN_DOCUMENT or (name in EMPTY_ONLY and not data[name]) for name in data
     ):
         return None
     reference = data.get("reference")
@@ -147,8 +147,8 @@ def _plain_document(data: Mapping[str, Any]) -> Validated | None:
         return None
     reference = reference.strip()
     issuing = icao.known_issuing_state(data.get("issuing_country"))
-    doc_type = _DOC_TYPES.get(data.get("type") or "")
-    status = _DOC_STATUSES.get(data.get("status"))  # type: ignore[arg-type]
+    doc_type = DOC_TYPES.get(data.get("type") or "")
+    status = DOC_STATUSES.get(data.get("status"))  # type: ignore[arg-type]
     if not reference or issuing is None or doc_type is None or status is None:
         return None
     known, today = fields.KNOWN_DATES, fields.today_iso()

@@ -28,7 +28,8 @@ def target_for(kind: ObjectKind, principal: Principal) -> Target:
         return Prepared(validated.row, validated.countries)
 
     allowed = kind.csv_required | kind.csv_optional
-    return Target(kind.name, kind.name, kind.table, kind.csv_required, allowed, prepare)
+    columnar = principal if kind is DOCUMENT else None
+    return Target(kind.name, kind.name, kind.table, kind.csv_required, allowed, prepare, columnar)
 
 
 def import_objects(

@@ -15,7 +15,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table
 
@@ -47,9 +47,6 @@ class Stager:
 
     def write(self, batch: Sequence[Prepared]) -> Path:
         """The batch as ``rows`` (rowid 1..n in batch order) and ``access`` (row, country)."""
-        self._count += 1
-        path = self.directory / f"batch-{self._count:07d}.db"
-        path.unlink(missing_ok=True)  # left by an interrupted run
         columns = self.columns
         convert = self._convert
         values = []
@@ -64,6 +61,13 @@ class Stager:
             for n, prepared in enumerate(batch, start=1)
             for country in prepared.countries
         ]
+        return self.write_values(values, listed)
+
+    def write_values(self, values: Sequence[Sequence[Any]], listed: list[tuple[int, str]]) -> Path:
+        """Rows already in stage column order (JSON already text), and (row, country) pairs."""
+        self._count += 1
+        path = self.directory / f"batch-{self._count:07d}.db"
+        path.unlink(missing_ok=True)  # left by an interrupted run
         db = sqlite3.connect(path, isolation_level=None)
         try:
             # Scratch data the writer deletes after use; a crash just means a rerun.

@@ -68,6 +68,8 @@ class Target:
     required: frozenset[str]
     allowed: frozenset[str]
     prepare: Prepare
+    # Set for a target whose plain CSV rows can be judged a column at a time.
+    columnar_for: Principal | None = None
 
 
 @dataclass(slots=True)
@@ -93,6 +95,14 @@ def read_chunks(
     """Parse and validate the file into batches; the first refusal (bad header) raises."""
     stager = Stager(stage_dir, target.table) if stage_dir is not None else None
     reader = RowReader(path, required=set(target.required), allowed=set(target.allowed), fmt=fmt)
+    if stager is not None and target.columnar_for is not None and reader.format == "csv":
+        from concord.services.import_columnar import columnar_chunks
+
+        reader.close()
+        yield from columnar_chunks(
+            target, target.columnar_for, path, reader.header, reader.size, batch_size, stager
+        )
+        return
     is_csv = reader.format == "csv"
     seen: dict[str, int] = {}
     chunk = Chunk([], [], [], 0, 0, reader.size)

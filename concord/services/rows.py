@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,10 +59,15 @@ class RowReader:
         self.required = required
         self.allowed = allowed
         self._binary = path.open("rb")
-        self._text = io.TextIOWrapper(self._binary, encoding="utf-8-sig", newline="")
         self.header: list[str] = []
         if self.format == "csv":
-            self._check_header()
+            try:
+                self._check_header()
+            except InvalidInput:
+                self._binary.close()
+                raise
+        # The text of the rows after the header (decoded as read: a bad byte names its line).
+        self._text = io.TextIOWrapper(self._binary, encoding="utf-8-sig", newline="")
 
     @property
     def position(self) -> int:
@@ -73,7 +78,7 @@ class RowReader:
 
     def _check_header(self) -> None:
         try:
-            first = self._text.readline()
+            first = self._binary.readline().decode("utf-8-sig")
         except UnicodeDecodeError:
             raise InvalidInput("line 1: not UTF-8 text", field="file") from None
         header = next(csv.reader([first]), [])
@@ -98,37 +103,7 @@ class RowReader:
         return self._csv_rows() if self.format == "csv" else self._jsonl_rows()
 
     def _csv_rows(self) -> Iterator[Row]:
-        width = len(self.header)
-        header = self.header
-        reader = csv.reader(self._text, strict=True)
-        line = 1  # the header
-        while True:
-            start = line + 1
-            try:
-                values = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                line = reader.line_num + 1
-                reason = str(exc)
-                if "unexpected end of data" in reason or "EOF" in reason:
-                    reason = "a quoted field is never closed"
-                yield Row(start, None, "", f"broken quoting: {reason}")
-                continue
-            except UnicodeDecodeError:
-                raise InvalidInput(f"line {start}: not UTF-8 text", field="file") from None
-            line = reader.line_num + 1
-            if not values or values == [""]:
-                continue
-            if len(values) != width:
-                yield Row(
-                    start,
-                    None,
-                    ",".join(values),
-                    f"{len(values)} fields where the header has {width}",
-                )
-                continue
-            yield Row(start, dict(zip(header, values, strict=True)), _Raw(values))
+        return csv_rows(self._text, self.header, 1)
 
     def _jsonl_rows(self) -> Iterator[Row]:
         for line, text in enumerate(self._text, start=1):
@@ -146,6 +121,40 @@ class RowReader:
                 yield Row(line, None, text, "each line must be a JSON object")
                 continue
             yield Row(line, data, text)
+
+
+def csv_rows(stream: Iterable[str], header: list[str], line: int) -> Iterator[Row]:
+    """Rows of CSV text whose line ``line`` came just before (the header, or a block's start)."""
+    width = len(header)
+    reader = csv.reader(stream, strict=True)
+    base = line  # reader.line_num counts from the stream's start
+    while True:
+        start = line + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            line = base + reader.line_num
+            reason = str(exc)
+            if "unexpected end of data" in reason or "EOF" in reason:
+                reason = "a quoted field is never closed"
+            yield Row(start, None, "", f"broken quoting: {reason}")
+            continue
+        except UnicodeDecodeError:
+            raise InvalidInput(f"line {start}: not UTF-8 text", field="file") from None
+        line = base + reader.line_num
+        if not values or values == [""]:
+            continue
+        if len(values) != width:
+            yield Row(
+                start,
+                None,
+                ",".join(values),
+                f"{len(values)} fields where the header has {width}",
+            )
+            continue
+        yield Row(start, dict(zip(header, values, strict=True)), _Raw(values))
 
 
 class RejectWriter:
