@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from concord.audit import fastjson
 from concord.domain.principal import Principal
 
 GENESIS_HASH = "0" * 64
@@ -22,27 +22,9 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
-# What json.dumps escapes when ensure_ascii is off: a list of strings without
-# any of these is its strings joined, quoted (a batch check's thousand keys).
-_ESCAPED = re.compile(r'["\\\x00-\x1f]')
-
-
-def _joined(value: Any) -> str | None:
-    """A long list of strings needing no escape as JSON, by joining; None for anything else."""
-    if type(value) not in (list, tuple) or len(value) <= 8:
-        return None
-    try:
-        text = "".join(value)
-    except TypeError:  # not all strings
-        return None
-    if _ESCAPED.search(text) is not None:
-        return None
-    return '["' + '","'.join(value) + '"]'
-
-
 def canonical_details(details: dict[str, Any]) -> str:
     """``details`` as compact JSON with sorted keys (long lists of plain strings joined fast)."""
-    joined = {k: j for k, v in details.items() if (j := _joined(v)) is not None}
+    joined = {k: j for k, v in details.items() if (j := fastjson.string_list(v)) is not None}
     if not joined:
         return _dumps(details)
     return (
