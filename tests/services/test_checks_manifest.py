@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from concord.domain.enums import MembershipStatus, Role
 from concord.domain.principal import Principal
+from concord.errors import InvalidInput
 from concord.index.identifiers import IdentifierIndex
 from concord.services import objects
 from concord.services.checks import Checker
@@ -119,3 +121,44 @@ def test_every_row_is_audited_with_its_key(store: Store) -> None:
     assert "error" in checked["state"]
     for n, key in enumerate(details["keys"]):
         assert key or ROWS[n][0] in checked
+
+
+def _last_event(store: Store) -> tuple[str, str | None, dict[str, Any]]:
+    assert store.audit.flush()
+    with store.read() as conn:
+        event = conn.execute(
+            select(audit_events).order_by(audit_events.c.seq.desc()).limit(1)
+        ).one()
+    return event.action, event.outcome, json.loads(event.details)
+
+
+def test_a_single_document_check_answers_and_audits_as_the_full_path(store: Store) -> None:
+    checker = _world(store)
+    items: list[dict[str, Any]] = [
+        {"document": {"number": "Z1", "issuing_country": "DEU"}},
+        {"qid": 7, "document": {"number": "c01-x00 t48", "issuing_country": "d"}},
+        {"qid": "q" * 150, "document": {"number": "12AB34567", "issuing_country": "FR"}},
+        {"qid": "hit", "document": {"number": "C01X00T47", "issuing_country": "DEU"}},
+        {"qid": "range", "document": {"number": "C01000500", "issuing_country": "DEU"}},
+        {"qid": "typed", "document": {"number": "Z1", "issuing_country": "DEU", "type": "visa"}},
+        {"qid": "cyr", "document": {"number": "С01Х00Т48", "issuing_country": "DEU"}},
+    ]
+    for principal in (OFFICER, PARTNER):
+        for item in items:
+            lean = checker.check_one(principal, item)
+            lean_event = _last_event(store)
+            full = checker._run(principal, [item], single=True)[0]
+            full_event = _last_event(store)
+            assert _without_hit_ids([lean]) == _without_hit_ids([full]), item
+            if not lean.get("hit") and lean.get("valid") is not False:
+                assert lean_event == full_event, item
+    lean_ones = [checker._document_miss(OFFICER, item) is not None for item in items]
+    assert lean_ones == [True, True, True, False, False, False, False]
+    for bad in (
+        {"document": {"number": "", "issuing_country": "DEU"}},
+        {"document": {"number": "Z1", "issuing_country": "QQQ"}},
+        {"document": {"number": "Z1", "issuing_country": "DEU"}, "shoe": 1},
+        {"document": {"number": "Z1", "issuing_country": "DEU", "colour": "red"}},
+    ):
+        with pytest.raises(InvalidInput):
+            checker.check_one(OFFICER, bad)
