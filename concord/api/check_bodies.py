@@ -34,29 +34,32 @@ ISSUING_MAX = _max_len(DocumentQuery, "issuing_country")
 TYPE_MAX = _max_len(DocumentQuery, "type")
 ITEMS_MAX = _max_len(BatchCheckRequest, "items")
 
-_ITEM_KEYS = frozenset({"qid", "document"})
-_DOCUMENT_KEYS = frozenset({"number", "issuing_country", "type"})
 _BATCH_KEYS = frozenset({"items"})
 
 
 def document_row(item: Any) -> DocumentRow | None:
-    """A document-only check item as a row, or None if it is not exactly that and valid."""
-    if type(item) is not dict or not item.keys() <= _ITEM_KEYS:
-        return None
-    qid = item.get("qid")
-    if qid is not None and (type(qid) is not str or len(qid) > QID_MAX):
+    """A document-only check item as a row, or None if it is not exactly that and valid.
+
+    Runs once per manifest row, hence the shape of it: with ``document``,
+    ``number`` and ``issuing_country`` present, counting the keys is the test
+    for unknown ones.
+    """
+    if type(item) is not dict:
         return None
     document = item.get("document")
-    if type(document) is not dict or not document.keys() <= _DOCUMENT_KEYS:
+    qid = item.get("qid")
+    if type(document) is not dict or len(item) != (1 if qid is None and "qid" not in item else 2):
         return None
     number = document.get("number")
     issuing = document.get("issuing_country")
     doc_type = document.get("type")
     if (
         type(number) is not str
-        or len(number) > NUMBER_MAX
         or type(issuing) is not str
+        or len(document) != (2 if doc_type is None and "type" not in document else 3)
+        or len(number) > NUMBER_MAX
         or len(issuing) > ISSUING_MAX
+        or (qid is not None and (type(qid) is not str or len(qid) > QID_MAX))
         or (doc_type is not None and (type(doc_type) is not str or len(doc_type) > TYPE_MAX))
     ):
         return None
@@ -82,10 +85,5 @@ def manifest_rows(body: Any) -> list[DocumentRow] | None:
     items = body.get("items")
     if type(items) is not list or not items or len(items) > ITEMS_MAX:
         return None
-    rows: list[DocumentRow] = []
-    for item in items:
-        row = document_row(item)
-        if row is None:
-            return None
-        rows.append(row)
-    return rows
+    rows = list(map(document_row, items))
+    return None if None in rows else rows  # type: ignore[return-value]
