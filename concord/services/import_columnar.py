@@ -26,7 +26,7 @@ from concord.domain.principal import Principal
 from concord.errors import InvalidInput
 from concord.identifiers import icao, normalise
 from concord.policy import Action, NewRecord, allow
-from concord.services.import_stage import Stager
+from concord.services.import_stage import Stager, stage_columns
 from concord.services.rows import Row, _Raw, csv_rows
 
 if TYPE_CHECKING:
@@ -182,9 +182,10 @@ class DocumentColumns:
 class _Batches:
     """Good rows gathered in file order into staged chunks, rejects beside them."""
 
-    def __init__(self, target: Target, stager: Stager, size: int):
+    def __init__(self, target: Target, stager: Stager | None, size: int):
         self.target = target
         self.stager = stager
+        self.columns = stage_columns(target.table)
         self.size = size
         self.chunk = self._new_chunk()
         self.values: list[tuple[Any, ...]] = []
@@ -206,7 +207,7 @@ class _Batches:
             self.reject(row.line, exc.field, exc.message, row.raw)
             return
         get = prepared.row.get
-        self.keep(row.line, tuple(get(c) for c in self.stager.columns), prepared.countries, row.raw)
+        self.keep(row.line, tuple(get(c) for c in self.columns), prepared.countries, row.raw)
 
     def reject(self, line: int, field: str | None, message: str, raw: object) -> None:
         self.chunk.rejects.append((line, field, message, str(raw)))
@@ -227,8 +228,10 @@ class _Batches:
     def flush(self, position: int) -> Chunk:
         done = self.chunk
         done.position = position
-        if self.values:
+        if self.values and self.stager is not None:
             done.staged = str(self.stager.write_values(self.values, self.listed))
+        elif self.values:
+            done.values, done.listed = self.values, self.listed
         self.chunk = self._new_chunk()
         self.values, self.listed = [], []
         return done
@@ -241,12 +244,16 @@ def columnar_chunks(
     header: list[str],
     size: int,
     batch_size: int,
-    stager: Stager,
+    stager: Stager | None,
 ) -> Iterator[Chunk]:
-    """``read_chunks`` for a CSV of documents, judged a block at a time."""
-    assert stager.columns[0] == "reference"
-    judge = DocumentColumns(principal, header, stager.columns)
+    """``read_chunks`` for a CSV of documents, judged a block at a time.
+
+    With a stager (SQLite) each chunk names its staging file; without one
+    (PostgreSQL) it carries the rows in stage column order.
+    """
     batches = _Batches(target, stager, size)
+    assert batches.columns[0] == "reference"
+    judge = DocumentColumns(principal, header, batches.columns)
     width = len(header)
     for first_line, text, quoted, position in read_blocks(path):
         if quoted or not judge.usable:

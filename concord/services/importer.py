@@ -87,6 +87,9 @@ class Chunk:
     position: int
     size: int
     staged: str | None = None
+    # Rows in stage column order and (row number, country) pairs, not staged in a file.
+    values: list[tuple[Any, ...]] | None = None
+    listed: list[tuple[int, str]] | None = None
 
 
 def read_chunks(
@@ -95,7 +98,7 @@ def read_chunks(
     """Parse and validate the file into batches; the first refusal (bad header) raises."""
     stager = Stager(stage_dir, target.table) if stage_dir is not None else None
     reader = RowReader(path, required=set(target.required), allowed=set(target.allowed), fmt=fmt)
-    if stager is not None and target.columnar_for is not None and reader.format == "csv":
+    if target.columnar_for is not None and reader.format == "csv":
         from concord.services.import_columnar import columnar_chunks
 
         reader.close()
@@ -275,6 +278,8 @@ class _Writer:
     def commit(self, chunk: Chunk, report: ImportReport) -> None:
         if chunk.staged is not None:
             count, written = len(chunk.lines), self._copy(chunk.staged)
+        elif chunk.values is not None:
+            count, written = len(chunk.lines), self._copy_values(chunk.values, chunk.listed or [])
         elif chunk.prepared:
             count, written = len(chunk.prepared), self._upsert(chunk.prepared)
         else:
@@ -316,6 +321,22 @@ class _Writer:
             raw.execute("DETACH DATABASE stage")
         Path(staged).unlink(missing_ok=True)
         return written
+
+    def _copy_values(
+        self, values: list[tuple[Any, ...]], listed: list[tuple[int, str]]
+    ) -> list[int]:
+        target, principal = self.target, self.principal
+        with self.store.write() as conn:
+            return bulk.copy_values(
+                conn,
+                target.table,
+                target.kind,
+                principal.country,
+                principal.user_id or None,
+                stage_columns(target.table),
+                values,
+                listed,
+            )
 
     def _upsert(self, batch: list[Prepared]) -> list[int]:
         rows = [p.row for p in batch]

@@ -175,3 +175,80 @@ def restore_indexes(conn: Connection, table: Table) -> None:
     """Create any secondary index of ``table`` that is missing (after a bulk load, or its crash)."""
     for index in table.indexes:
         index.create(conn, checkfirst=True)
+
+
+def copy_values(
+    conn: Connection,
+    table: Table,
+    kind: str,
+    owner: str,
+    created_by: int | None,
+    columns: Sequence[str],
+    values: Sequence[Sequence[Any]],
+    listed: Sequence[tuple[int, str]],
+) -> list[int]:
+    """PostgreSQL: upsert rows given in ``columns`` order, by (owner, reference), in SQL.
+
+    The rows are copied into a temporary table (``COPY``), then one ``UPDATE … FROM``
+    rewrites the changed ones and one ``INSERT … SELECT`` adds the new ones, on
+    the server. ``listed`` pairs a row's 1-based position with a listed country.
+    Returns the ids written; the change log is written here too.
+    """
+    from concord.domain.enums import ChangeOp
+    from concord.store.changes import record_changes
+
+    name = table.name
+    types = ", ".join(f"{c} {table.c[c].type.compile(conn.dialect)}" for c in columns)
+    conn.exec_driver_sql(f"CREATE TEMP TABLE import_rows (n integer, {types}) ON COMMIT DROP")
+    conn.exec_driver_sql("CREATE TEMP TABLE import_access (n integer, country text) ON COMMIT DROP")
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    with raw.cursor() as cursor:
+        with cursor.copy(f"COPY import_rows (n, {', '.join(columns)}) FROM STDIN") as copy:
+            for n, row in enumerate(values, start=1):
+                copy.write_row((n, *row))
+        if listed:
+            with cursor.copy("COPY import_access (n, country) FROM STDIN") as copy:
+                for pair in listed:
+                    copy.write_row(pair)
+    conn.exec_driver_sql("ANALYZE import_rows")
+    now = dt.datetime.now(dt.UTC)
+    assignments = ", ".join(f"{c} = s.{c}" for c in columns if c != "reference")
+    changed = [
+        int(i)
+        for (i,) in conn.exec_driver_sql(
+            f"UPDATE {name} t SET {assignments}, version = t.version + 1, updated_at = %(now)s"  # noqa: S608
+            " FROM import_rows s WHERE t.owner = %(owner)s AND t.reference = s.reference"
+            " AND t.content_hash <> s.content_hash RETURNING t.id",
+            {"now": now, "owner": owner},
+        )
+    ]
+    if changed:
+        conn.exec_driver_sql(
+            f"DELETE FROM {record_access.name} WHERE kind = %(kind)s AND record_id = ANY(%(ids)s)",  # noqa: S608
+            {"kind": kind, "ids": changed},
+        )
+    selected = ", ".join(f"s.{c}" for c in columns)
+    new = sorted(
+        int(i)
+        for (i,) in conn.exec_driver_sql(
+            f"INSERT INTO {name} (owner, {', '.join(columns)}, version, created_at, updated_at,"  # noqa: S608
+            f" created_by) SELECT CAST(%(owner)s AS varchar), {selected}, 1, %(now)s, %(now)s,"
+            " CAST(%(by)s AS integer) FROM import_rows s WHERE NOT EXISTS (SELECT 1 FROM"
+            f" {name} t WHERE t.owner = CAST(%(owner)s AS varchar) AND t.reference = s.reference)"
+            " ORDER BY s.n RETURNING id",
+            {"owner": owner, "now": now, "by": created_by},
+        )
+    )
+    written = sorted(changed) + new
+    if listed and written:
+        conn.exec_driver_sql(
+            f"INSERT INTO {record_access.name} (kind, record_id, country)"  # noqa: S608
+            " SELECT %(kind)s, t.id, a.country FROM import_access a"
+            " JOIN import_rows s ON s.n = a.n"
+            f" JOIN {name} t ON t.owner = %(owner)s AND t.reference = s.reference"
+            " WHERE t.id = ANY(%(ids)s)",
+            {"kind": kind, "owner": owner, "ids": written},
+        )
+    record_changes(conn, kind, ChangeOp.PUT, owner, written)
+    return written
