@@ -36,6 +36,11 @@ class AuditWriter:
         self._written = 0
         self._thread: threading.Thread | None = None
         self._closing = False
+        # Held while this writer's transaction is open. SQLite has one writer at a
+        # time and a blocked one retries on a backoff of sleeps (up to 100 ms each),
+        # so a hit recorded while a big audit batch commits waited tens of ms; other
+        # writers of this process take this lock to queue behind the batch instead.
+        self.write_lock = threading.Lock()
         atexit.register(self.close)
 
     def emit(self, event: AuditEvent) -> None:
@@ -100,7 +105,7 @@ class AuditWriter:
             if not batch:
                 continue
             try:
-                with self._store.write() as conn:
+                with self.write_lock, self._store.write() as conn:
                     chain.append(conn, batch)
             except Exception:
                 log.exception("audit batch of %d events not written; retrying", len(batch))

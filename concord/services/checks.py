@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -304,7 +305,9 @@ class Checker:
         self, principal: Principal, matched: list[tuple[_Row, dict[str, Any]]]
     ) -> None:
         now = dt.datetime.now(dt.UTC)
-        with self.store.write() as conn:
+        # SQLite: queue behind this process's audit batch, not on the busy backoff.
+        queue = self.store.audit.write_lock if self.store.is_sqlite else nullcontext()
+        with queue, self.store.write() as conn:
             for row, match in matched:
                 assert row.parsed is not None
                 result = conn.execute(
