@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -30,6 +31,19 @@ _ERRORS = {
 }
 
 
+def _freeze_startup_state() -> None:
+    """Keep what start-up built out of the collector's full passes (a served process only).
+
+    Under load the audit queue keeps promoting objects to the oldest generation,
+    so full collections came every few seconds, each walking the ~100,000
+    start-up objects for 50-180 ms with the event loop stopped: p99 of checks
+    and batches (measured with a loop-lag probe). Frozen, they are not walked.
+    Not done for an app given a store (tests): freezing would pin their garbage.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def create_app(
     settings: Settings | None = None, store: Store | None = None, *, checks_lane: bool = True
 ) -> FastAPI:
@@ -46,6 +60,8 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         index.start()
+        if owns_store:
+            _freeze_startup_state()
         yield
         index.stop()
         # A clean shutdown writes every pending audit event.
