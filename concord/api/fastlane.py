@@ -24,6 +24,7 @@ from typing import Any
 import orjson
 from fastapi.routing import APIRoute
 from pydantic import TypeAdapter
+from starlette.concurrency import run_in_threadpool
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -46,7 +47,8 @@ _JSON = b"application/json"
 class _Lane:
     route: BaseRoute  # set as scope["route"], as routing would (the metrics label)
     parse: Callable[[Any], Any]  # the body's work, or None: not for the lane
-    run: Callable[[Principal, Any], dict[str, Any]]
+    run: Callable[[Principal, Any], dict[str, Any]]  # in a worker thread: it may write
+    quick: Callable[[Principal, Any], dict[str, Any] | None] | None = None  # on the loop
 
 
 class ChecksLane:
@@ -59,12 +61,17 @@ class ChecksLane:
             r.path: r for r in routes if isinstance(r, APIRoute) and "POST" in (r.methods or ())
         }
         self.lanes = {
-            SINGLE_PATH: _Lane(by_path[SINGLE_PATH], check_bodies.single_item, checker.check_one),
+            SINGLE_PATH: _Lane(
+                by_path[SINGLE_PATH],
+                check_bodies.single_item,
+                checker.check_one,
+                checker.quick_miss,
+            ),
             BATCH_PATH: _Lane(
                 by_path[BATCH_PATH],
                 check_bodies.manifest_rows,
                 lambda principal, rows: {"results": checker.check_documents(principal, rows)},
-            ),
+            ),  # a batch runs in a worker thread: a hit in it writes
         }
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -90,7 +97,10 @@ class ChecksLane:
         scope["route"] = lane.route
         try:
             principal = principal_of(self.store, bearer_token(authorization))
-            answer = lane.run(principal, work)
+            answer = lane.quick(principal, work) if lane.quick is not None else None
+            if answer is None:
+                # A hit waits for the database's write lock: never on the event loop.
+                answer = await run_in_threadpool(lane.run, principal, work)
         except ConcordError as exc:
             await concord_error_response(exc)(scope, receive, send)
             return

@@ -69,6 +69,12 @@ class Checker:
             return answer
         return self._run(principal, [item], single=True)[0]
 
+    def quick_miss(self, principal: Principal, item: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The answer to a single check when it needs no database (a plain document
+        that misses), already audited; None: call ``check_one`` (off the event loop,
+        since it may read the store and record a hit)."""
+        return self._document_miss(principal, item)
+
     def _document_miss(
         self, principal: Principal, item: Mapping[str, Any]
     ) -> dict[str, Any] | None:

@@ -397,3 +397,39 @@ def test_bearer_token_reads_the_header_as_fastapi_does(value: str | None) -> Non
     request = Request({"type": "http", "headers": headers})
     credentials = asyncio.run(HTTPBearer(auto_error=False)(request))
     assert bearer_token(value) == (None if credentials is None else credentials.credentials)
+
+
+@pytest.mark.parametrize("use_lane", [True, False])
+def test_a_hit_waiting_for_the_database_never_holds_up_a_miss(
+    store: Store, world: World, use_lane: bool
+) -> None:
+    """A hit's write waits for the lock in a worker thread; the event loop keeps answering."""
+    import httpx
+
+    with TestClient(create_app(settings=store.settings, store=store, checks_lane=use_lane)) as c:
+        _report(c, c, world)
+        headers = bearer(world.frontline_a.token)
+        hit = {"document": {"number": "C01X00T47", "issuing_country": "DEU"}}
+        miss = {"document": {"number": "C01X00T48", "issuing_country": "DEU"}}
+
+        async def scenario() -> tuple[int, bool, dict[str, Any]]:
+            transport = httpx.ASGITransport(app=c.app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+                with store.write() as blocker:
+                    # Another writer holds what recording a hit needs (SQLite: the
+                    # database's write lock; PostgreSQL: the hits table).
+                    if not store.is_sqlite:
+                        blocker.exec_driver_sql("LOCK TABLE hits IN EXCLUSIVE MODE")
+                    waiting = asyncio.create_task(client.post("/checks", json=hit, headers=headers))
+                    await asyncio.sleep(0.3)  # let the hit reach the lock
+                    answered = await asyncio.wait_for(
+                        client.post("/checks", json=miss, headers=headers), timeout=30
+                    )
+                    hit_still_waiting = not waiting.done()
+                found = await asyncio.wait_for(waiting, timeout=60)
+            return answered.status_code, hit_still_waiting, found.json()
+
+        status, hit_still_waiting, found = asyncio.run(scenario())
+    assert status == 200
+    assert hit_still_waiting
+    assert found["hit"] is True

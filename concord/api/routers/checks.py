@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from starlette.concurrency import run_in_threadpool
 
 from concord.api.deps import PrincipalDep, StoreDep
 from concord.api.schemas import BatchCheckRequest, CheckQuery
@@ -23,14 +24,20 @@ def _checker(request: Request) -> Checker:
 async def check(body: CheckQuery, principal: PrincipalDep, request: Request) -> dict[str, Any]:
     """Check one identifier against every object database the caller may use.
 
-    Runs on the event loop: a miss is answered from memory; only a hit writes.
+    A plain document that misses is answered on the event loop, from memory;
+    anything else runs in a worker thread, since it may read and record a hit.
 
     Give exactly one of: ``document`` {number, issuing_country, type?}, ``mrz``
     (the zone as text), ``vin``, ``plate`` {number, country}, ``firearm``
     {serial, make?}, ``imo``, ``hin``, ``art`` {object_id}. Partners get
     ``{"valid": true|false}`` only.
     """
-    return _checker(request).check_one(principal, body.model_dump(exclude_none=True))
+    checker = _checker(request)
+    item = body.model_dump(exclude_none=True)
+    answer = checker.quick_miss(principal, item)
+    if answer is None:
+        answer = await run_in_threadpool(checker.check_one, principal, item)
+    return answer
 
 
 @router.post("/checks/batch")
@@ -45,9 +52,9 @@ async def check_batch(
             for item in body.items
             if item.document is not None
         ]
-        return {"results": checker.check_documents(principal, rows)}
+        return {"results": await run_in_threadpool(checker.check_documents, principal, rows)}
     items = [item.model_dump(exclude_none=True) for item in body.items]
-    return {"results": checker.check_many(principal, items)}
+    return {"results": await run_in_threadpool(checker.check_many, principal, items)}
 
 
 def _document_only(item: CheckQuery) -> bool:
