@@ -209,6 +209,19 @@ class _Batches:
         get = prepared.row.get
         self.keep(row.line, tuple(get(c) for c in self.columns), prepared.countries, row.raw)
 
+    def take_whole(self, staged: list[tuple[Any, ...]], first_line: int) -> bool:
+        """Keep a block whose every line is plain, unless a reference in it repeats
+        (then False: the caller walks it line by line to say where)."""
+        references = [row[0] for row in staged]
+        if len(set(references)) != len(references) or not self.seen.keys().isdisjoint(references):
+            return False
+        numbers = range(first_line, first_line + len(staged))
+        self.seen.update(zip(references, numbers, strict=True))
+        self.values.extend(staged)
+        self.chunk.lines.extend(numbers)
+        self.chunk.read += len(staged)
+        return True
+
     def reject(self, line: int, field: str | None, message: str, raw: object) -> None:
         self.chunk.rejects.append((line, field, message, str(raw)))
 
@@ -267,8 +280,7 @@ def columnar_chunks(
         if lines and lines[-1] == "":
             lines.pop()
         series = pl.Series(lines, dtype=pl.String).str.strip_suffix("\r")
-        stripped = series.to_list()
-        commas = series.str.count_matches(",", literal=True).to_list()
+        comma_counts = series.str.count_matches(",", literal=True)
         frame = (
             series.str.split_exact(",", width - 1)
             .struct.rename_fields(header)
@@ -276,6 +288,13 @@ def columnar_chunks(
             .fill_null("")
         )
         plain, staged = judge.judge(frame)
+        whole = len(staged) == len(lines) and bool((comma_counts == width - 1).all())
+        if whole and batches.take_whole(staged, first_line):
+            if len(batches.values) >= batch_size:
+                yield batches.flush(position)
+            continue
+        stripped = series.to_list()
+        commas = comma_counts.to_list()
         next_plain = iter(staged)
         seen, values, lines_kept = batches.seen, batches.values, batches.chunk.lines
         fields_less_one = width - 1
