@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import mmap
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,31 +40,46 @@ _NUMBER = rf"^[A-Za-z0-9]{{1,{normalise.DOCUMENT_MAX}}}$"
 _EMPTY = (None, "")
 
 
-def read_blocks(path: Path) -> Iterator[tuple[int, str, bool, int]]:
-    """(first line number, text, has quotes, bytes read) for blocks of whole lines after the header.
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Part of a file: bytes [start, end), a line start each, the first line numbered."""
 
-    A block never ends inside a quoted field: while its quotes are odd, lines are added.
+    start: int
+    end: int
+    first_line: int
+
+
+def read_blocks(path: Path, span: Span | None = None) -> Iterator[tuple[int, str, bool, int]]:
+    """(first line number, text, has quotes, position after) for blocks of whole lines.
+
+    Without a span: everything after the header. A block never ends inside a
+    quoted field: while its quotes are odd, lines are added.
     """
     with path.open("rb") as f:
-        f.readline()  # the header, checked by RowReader
-        line = 2
+        if span is None:
+            f.readline()  # the header, checked by RowReader
+            line, end = 2, None
+        else:
+            f.seek(span.start)
+            line, end = span.first_line, span.end
         while True:
-            lines = f.readlines(BLOCK_BYTES)
-            if not lines:
+            limit = BLOCK_BYTES if end is None else min(BLOCK_BYTES, end - f.tell())
+            data = f.read(limit) if limit > 0 else b""
+            if not data:
                 return
-            data = b"".join(lines)
+            if not data.endswith(b"\n"):
+                data += f.readline()  # the rest of the last line (a span ends at a line start)
             quoted = b'"' in data
             if quoted:
                 while data.count(b'"') % 2:
                     more = f.readline()
                     if not more:
                         break
-                    lines.append(more)
                     data += more
             try:
                 text = data.decode("utf-8")
             except UnicodeDecodeError:
-                for n, raw in enumerate(lines):
+                for n, raw in enumerate(data.split(b"\n")):
                     try:
                         raw.decode("utf-8")
                     except UnicodeDecodeError:
@@ -71,7 +88,45 @@ def read_blocks(path: Path) -> Iterator[tuple[int, str, bool, int]]:
                         ) from None
                 raise
             yield line, text, quoted, f.tell()
-            line += len(lines)
+            line += data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+
+
+def split_spans(path: Path, parts: int) -> list[Span] | None:
+    """The file after its header cut into ``parts`` spans at line starts, when its rows
+    can be judged apart: no quote anywhere, and every reference (stripped) plain ASCII
+    and unique, so no repeat has to be told across parts. None: read it whole."""
+    with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        body = data.find(b"\n") + 1
+        if body <= 0 or data.find(b'"', body) >= 0:
+            return None
+        try:
+            references = pl.read_csv(
+                path,
+                columns=["reference"],
+                quote_char=None,
+                infer_schema=False,
+                truncate_ragged_lines=True,
+            )["reference"].str.strip_chars(" ")
+        except (pl.exceptions.PolarsError, OSError, ValueError):
+            return None
+        # A row without a reference is refused before repeats are looked for.
+        references = references.filter(references.is_not_null() & (references != ""))
+        if not references.str.contains(r"^[\x20-\x7e]+$").all():
+            return None  # cleaning might make two spellings one: read it whole
+        if references.n_unique() != len(references):
+            return None
+        size = len(data)
+        spans, start, line = [], body, 2
+        for k in range(1, parts + 1):
+            end = size if k == parts else body + (size - body) * k // parts
+            if end < size:
+                newline = data.find(b"\n", max(end - 1, start))
+                end = size if newline < 0 else newline + 1
+            spans.append(Span(start, end, line))
+            for piece in range(start, end, 1 << 26):
+                line += data[piece : min(piece + (1 << 26), end)].count(b"\n")
+            start = end
+    return spans
 
 
 class DocumentColumns:
@@ -182,7 +237,8 @@ class DocumentColumns:
 class _Batches:
     """Good rows gathered in file order into staged chunks, rejects beside them."""
 
-    def __init__(self, target: Target, stager: Stager | None, size: int):
+    def __init__(self, target: Target, stager: Stager | None, size: int, *, track: bool = True):
+        self.track = track  # False: the references are known unique (see split_spans)
         self.target = target
         self.stager = stager
         self.columns = stage_columns(target.table)
@@ -212,11 +268,14 @@ class _Batches:
     def take_whole(self, staged: list[tuple[Any, ...]], first_line: int) -> bool:
         """Keep a block whose every line is plain, unless a reference in it repeats
         (then False: the caller walks it line by line to say where)."""
-        references = [row[0] for row in staged]
-        if len(set(references)) != len(references) or not self.seen.keys().isdisjoint(references):
-            return False
         numbers = range(first_line, first_line + len(staged))
-        self.seen.update(zip(references, numbers, strict=True))
+        if self.track:
+            references = [row[0] for row in staged]
+            if len(set(references)) != len(references) or not self.seen.keys().isdisjoint(
+                references
+            ):
+                return False
+            self.seen.update(zip(references, numbers, strict=True))
         self.values.extend(staged)
         self.chunk.lines.extend(numbers)
         self.chunk.read += len(staged)
@@ -258,17 +317,19 @@ def columnar_chunks(
     size: int,
     batch_size: int,
     stager: Stager | None,
+    span: Span | None = None,
 ) -> Iterator[Chunk]:
     """``read_chunks`` for a CSV of documents, judged a block at a time.
 
     With a stager (SQLite) each chunk names its staging file; without one
-    (PostgreSQL) it carries the rows in stage column order.
+    (PostgreSQL) it carries the rows in stage column order. With a span, only
+    that part of the file (``split_spans`` vouched its references unique).
     """
-    batches = _Batches(target, stager, size)
+    batches = _Batches(target, stager, size, track=span is None)
     assert batches.columns[0] == "reference"
     judge = DocumentColumns(principal, header, batches.columns)
     width = len(header)
-    for first_line, text, quoted, position in read_blocks(path):
+    for first_line, text, quoted, position in read_blocks(path, span):
         if quoted or not judge.usable:
             for row in csv_rows(io.StringIO(text, newline=""), header, first_line - 1):
                 batches.chunk.read += 1
@@ -323,4 +384,4 @@ def columnar_chunks(
             if len(values) >= batch_size:
                 yield batches.flush(position)
                 values, lines_kept = batches.values, batches.chunk.lines
-    yield batches.flush(size)
+    yield batches.flush(size if span is None else span.end)

@@ -12,6 +12,7 @@ between processes.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
@@ -66,7 +67,7 @@ class Stager:
     def write_values(self, values: Sequence[Sequence[Any]], listed: list[tuple[int, str]]) -> Path:
         """Rows already in stage column order (JSON already text), and (row, country) pairs."""
         self._count += 1
-        path = self.directory / f"batch-{self._count:07d}.db"
+        path = self.directory / f"batch-{os.getpid()}-{self._count:07d}.db"  # one per parser
         path.unlink(missing_ok=True)  # left by an interrupted run
         db = sqlite3.connect(path, isolation_level=None)
         try:

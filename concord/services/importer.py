@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Table, make_url
 
@@ -24,6 +24,9 @@ from concord.domain.principal import Principal
 from concord.errors import InvalidInput
 from concord.services.import_parallel import PARALLEL_FROM_BYTES, parallel_chunks
 from concord.services.import_stage import Stager, stage_columns
+
+if TYPE_CHECKING:
+    from concord.services.import_columnar import Span
 from concord.services.rows import RejectWriter, RowReader
 from concord.store import Store, bulk, records_repo
 from concord.store.changes import record_changes
@@ -36,6 +39,8 @@ IMPORT_CACHE_KIB = 256 * 1024
 # again at the end (see bulk.drop_lookup_indexes).
 BULK_FROM_BYTES = 16 * 1024 * 1024
 BULK_BYTES_PER_ROW = 64
+# A plain CSV of documents this large is parsed by two processes at once.
+SPLIT_FROM_BYTES = 32 * 1024 * 1024
 
 
 @dataclass
@@ -93,9 +98,14 @@ class Chunk:
 
 
 def read_chunks(
-    target: Target, path: Path, fmt: str | None, batch_size: int, stage_dir: Path | None = None
+    target: Target,
+    path: Path,
+    fmt: str | None,
+    batch_size: int,
+    stage_dir: Path | None = None,
+    span: Span | None = None,
 ) -> Iterator[Chunk]:
-    """Parse and validate the file into batches; the first refusal (bad header) raises."""
+    """Parse and validate the file (or a span of it) into batches; a bad header raises."""
     stager = Stager(stage_dir, target.table) if stage_dir is not None else None
     reader = RowReader(path, required=set(target.required), allowed=set(target.allowed), fmt=fmt)
     if target.columnar_for is not None and reader.format == "csv":
@@ -103,9 +113,10 @@ def read_chunks(
 
         reader.close()
         yield from columnar_chunks(
-            target, target.columnar_for, path, reader.header, reader.size, batch_size, stager
+            target, target.columnar_for, path, reader.header, reader.size, batch_size, stager, span
         )
         return
+    assert span is None, "only plain CSV documents are read in parts"
     is_csv = reader.format == "csv"
     seen: dict[str, int] = {}
     chunk = Chunk([], [], [], 0, 0, reader.size)
@@ -177,8 +188,9 @@ def run_import(
         bulk = False
     elif bulk is None:
         bulk = _large_beside(store, target, path)
+    spans = _split(target, path, fmt, stage_dir) if parallel else None
     chunks = (
-        parallel_chunks(target.name, principal, path, fmt, batch_size, stage_dir)
+        parallel_chunks(target.name, principal, path, fmt, batch_size, stage_dir, spans)
         if parallel
         else read_chunks(target, path, fmt, batch_size, stage_dir)
     )
@@ -208,6 +220,20 @@ def run_import(
     if report.written and not store.is_sqlite:
         _analyse(store, target)  # fresh statistics for the checks on what was just loaded
     return report
+
+
+def _split(target: Target, path: Path, fmt: str | None, stage_dir: Path | None) -> Any:
+    """Two parsing processes for a large plain CSV of documents on SQLite (see split_spans):
+    the writer needs less than half a core a row, a parser nearly one."""
+    if stage_dir is None or target.columnar_for is None or path.stat().st_size < SPLIT_FROM_BYTES:
+        return None
+    if (
+        fmt or ("jsonl" if path.suffix.lower() in (".jsonl", ".ndjson", ".json") else "csv")
+    ) != "csv":
+        return None
+    from concord.services.import_columnar import split_spans
+
+    return split_spans(path, 2)
 
 
 def _large_beside(store: Store, target: Target, path: Path) -> bool:

@@ -51,9 +51,7 @@ class RowReader:
             raise InvalidInput(f"no such file: {path}", field="file")
         self.path = path
         self.size = path.stat().st_size
-        self.format = fmt or (
-            "jsonl" if path.suffix.lower() in (".jsonl", ".ndjson", ".json") else "csv"
-        )
+        self.format = self.format_of(path, fmt)
         if self.format not in ("csv", "jsonl"):
             raise InvalidInput(f"unknown format {self.format!r} (csv or jsonl)", field="format")
         self.required = required
@@ -68,6 +66,11 @@ class RowReader:
                 raise
         # The text of the rows after the header (decoded as read: a bad byte names its line).
         self._text = io.TextIOWrapper(self._binary, encoding="utf-8-sig", newline="")
+
+    @staticmethod
+    def format_of(path: Path, fmt: str | None) -> str:
+        """The format asked for, else by the file's extension (CSV unless JSON lines)."""
+        return fmt or ("jsonl" if path.suffix.lower() in (".jsonl", ".ndjson", ".json") else "csv")
 
     @property
     def position(self) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import random
 import sqlite3
 from pathlib import Path
@@ -130,3 +131,87 @@ def test_a_line_that_is_not_utf8_is_named(tmp_path: Path) -> None:
     )
     with pytest.raises(InvalidInput, match="line 7: not UTF-8"):
         _outcome(source, "staged", tmp_path)
+
+
+def _stored(store: Any) -> list[tuple[Any, ...]]:
+    from sqlalchemy import select
+
+    from concord.store.tables import travel_documents as t
+
+    with store.read() as conn:
+        query = select(t.c.id, t.c.reference, t.c.number_key, t.c.status, t.c.issued_on)
+        return [tuple(r) for r in conn.execute(query.order_by(t.c.id))]
+
+
+def _import_both_ways(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str
+) -> tuple[Any, Any, bool]:
+    """The same file imported whole and split in two parsing processes, into two databases."""
+    from concord.services import importer
+    from concord.services.import_columnar import split_spans
+    from concord.services.import_objects import import_objects
+    from concord.store import Store, countries_repo
+    from concord.store.migrate import upgrade
+
+    outcomes = []
+    source = tmp_path / "docs.csv"
+    source.write_text(text, encoding="utf-8")
+    splittable = split_spans(source, 2) is not None
+    for split in (False, True):
+        monkeypatch.setattr(importer, "SPLIT_FROM_BYTES", 0 if split else 1 << 40)
+        store = Store(f"sqlite:///{tmp_path / f'split-{split}.db'}")
+        upgrade(store)
+        with store.write() as conn:
+            countries_repo.seed(conn, ["DEU"])
+        rejects = tmp_path / f"rejects-{split}.csv"
+        report = import_objects(
+            store, DEU, DOCUMENT, source, batch_size=50, parallel=True, rejects=rejects
+        )
+        outcomes.append((report.read, report.written, rejects.read_text(), _stored(store)))
+        store.close()
+    return outcomes[0], outcomes[1], splittable
+
+
+def test_two_parsing_processes_store_what_one_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = _plain_rows(400, 6)
+    rows[13] = "R-bad,C01X00013,DEU,passport,misplaced,,,"
+    rows[250] = "R-short,C01X00250,DEU"
+    rows.insert(300, "")
+    whole, split, splittable = _import_both_ways(
+        tmp_path, monkeypatch, HEADER + "\n" + "\n".join(rows) + "\n"
+    )
+    assert splittable
+    assert split == whole
+    assert whole[0] == 400 and whole[1] == 398 and "misplaced" in whole[2]
+
+
+@pytest.mark.parametrize(
+    "odd", ["R-dup,C01X1,DEU,passport,lost,,,", '"R-quoted",C01X2,DEU,passport,lost,,,']
+)
+def test_a_file_with_a_repeat_or_a_quote_is_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, odd: str
+) -> None:
+    rows = [*_plain_rows(100, 7), "R-dup,C01X3,DEU,passport,lost,,,", *_plain_rows(100, 8), odd]
+    whole, split, splittable = _import_both_ways(
+        tmp_path, monkeypatch, HEADER + "\n" + "\n".join(rows) + "\n"
+    )
+    assert not splittable
+    assert split == whole
+
+
+def test_spans_cover_the_body_at_line_starts(tmp_path: Path) -> None:
+    from concord.services.import_columnar import split_spans
+
+    rows = _plain_rows(1000, 9)
+    source = tmp_path / "docs.csv"
+    source.write_text(HEADER + "\n" + "\n".join(rows), encoding="utf-8")  # no final newline
+    data = source.read_bytes()
+    spans = split_spans(source, 3)
+    assert spans is not None and len(spans) == 3
+    assert spans[0].start == len(HEADER) + 1 and spans[-1].end == len(data)
+    for before, after in itertools.pairwise(spans):
+        assert before.end == after.start and data[after.start - 1 : after.start] == b"\n"
+    for span in spans:
+        assert span.first_line == data[: span.start].count(b"\n") + 1
