@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Table, make_url
+from sqlalchemy import Connection, Table, make_url, select
+from sqlalchemy.exc import IntegrityError
 
 from concord.audit import AuditEvent
 from concord.domain.enums import ChangeOp
@@ -269,6 +270,7 @@ class _Writer:
         self.principal = principal
         self.target = target
         self.bulk = bulk
+        self.fresh = False  # the owner has no row in the table yet (SQLite; see copy_staged)
         self._conn: Connection | None = None
 
     def __enter__(self) -> _Writer:
@@ -281,6 +283,13 @@ class _Writer:
                 bulk.restore_indexes(conn, self.target.table)
                 if self.bulk:
                     bulk.drop_lookup_indexes(conn, self.target.table)
+                table = self.target.table
+                self.fresh = (
+                    conn.execute(
+                        select(table.c.id).where(table.c.owner == self.principal.country).limit(1)
+                    ).first()
+                    is None
+                )
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -326,26 +335,38 @@ class _Writer:
         )
 
     def _copy(self, staged: str) -> list[int]:
-        conn, raw = self._conn, self._raw()
-        assert conn is not None
-        target, principal = self.target, self.principal
+        raw = self._raw()
         raw.execute("ATTACH DATABASE ? AS stage", (staged,))
         try:
-            with conn.begin():
-                count = conn.exec_driver_sql("SELECT count(*) FROM stage.rows").scalar_one()
-                written = bulk.copy_staged(
-                    conn,
-                    target.table,
-                    target.kind,
-                    principal.country,
-                    principal.user_id or None,
-                    stage_columns(target.table),
-                    (1, int(count)),
-                )
-                record_changes(conn, target.kind, ChangeOp.PUT, principal.country, written)
+            try:
+                written = self._copy_attached(fresh=self.fresh)
+            except IntegrityError:
+                if not self.fresh:
+                    raise
+                self.fresh = False  # another writer added a row of this owner meanwhile
+                written = self._copy_attached(fresh=False)
         finally:
             raw.execute("DETACH DATABASE stage")
         Path(staged).unlink(missing_ok=True)
+        return written
+
+    def _copy_attached(self, *, fresh: bool) -> list[int]:
+        conn = self._conn
+        assert conn is not None
+        target, principal = self.target, self.principal
+        with conn.begin():
+            count = conn.exec_driver_sql("SELECT count(*) FROM stage.rows").scalar_one()
+            written = bulk.copy_staged(
+                conn,
+                target.table,
+                target.kind,
+                principal.country,
+                principal.user_id or None,
+                stage_columns(target.table),
+                (1, int(count)),
+                fresh=fresh,
+            )
+            record_changes(conn, target.kind, ChangeOp.PUT, principal.country, written)
         return written
 
     def _copy_values(

@@ -92,6 +92,8 @@ def copy_staged(
     created_by: int | None,
     columns: Sequence[str],
     rows: tuple[int, int],
+    *,
+    fresh: bool = False,
 ) -> list[int]:
     """Upsert staged rows ``rows`` (first, last rowid of ``stage.rows``) by (owner, reference).
 
@@ -99,19 +101,28 @@ def copy_staged(
     (another content hash) are updated and their access lists reset; new rows
     are copied in stage order, so they take consecutive ids (this writer holds
     the lock). Unchanged rows are left alone. Returns the ids written.
+
+    ``fresh``: the owner had no row in the table when the import began and the
+    staged references are unique, so every row is new and neither lookup by
+    reference is made (the unique constraint still refuses a row another
+    writer added meanwhile: the caller then retries without ``fresh``).
     """
     name = table.name
     first, last = rows
     now = _sqlite_time(dt.datetime.now(dt.UTC))
-    changed = [
-        int(i)
-        for (i,) in conn.exec_driver_sql(
-            f"SELECT t.id FROM stage.rows s JOIN {name} t"  # noqa: S608 - names from the schema
-            " ON t.owner = ? AND t.reference = s.reference"
-            " WHERE s.rowid BETWEEN ? AND ? AND t.content_hash <> s.content_hash",
-            (owner, first, last),
-        )
-    ]
+    changed = (
+        []
+        if fresh
+        else [
+            int(i)
+            for (i,) in conn.exec_driver_sql(
+                f"SELECT t.id FROM stage.rows s JOIN {name} t"  # noqa: S608 - schema names
+                " ON t.owner = ? AND t.reference = s.reference"
+                " WHERE s.rowid BETWEEN ? AND ? AND t.content_hash <> s.content_hash",
+                (owner, first, last),
+            )
+        ]
+    )
     if changed:
         assignments = ", ".join(f"{c} = s.{c}" for c in columns if c != "reference")
         conn.exec_driver_sql(
@@ -128,13 +139,17 @@ def copy_staged(
                 (kind, *chunk),
             )
     selected = ", ".join(f"s.{c}" for c in columns)
+    absent = (
+        ""
+        if fresh
+        else f" AND NOT EXISTS (SELECT 1 FROM {name} t WHERE t.owner = ?"  # noqa: S608
+        " AND t.reference = s.reference)"
+    )
     inserted = conn.exec_driver_sql(
         f"INSERT INTO {name} (owner, {', '.join(columns)}, version, created_at, updated_at,"  # noqa: S608
         f" created_by) SELECT ?, {selected}, 1, ?, ?, ? FROM stage.rows s"
-        " WHERE s.rowid BETWEEN ? AND ? AND NOT EXISTS"
-        f" (SELECT 1 FROM {name} t WHERE t.owner = ? AND t.reference = s.reference)"
-        " ORDER BY s.rowid",
-        (owner, now, now, created_by, first, last, owner),
+        f" WHERE s.rowid BETWEEN ? AND ?{absent} ORDER BY s.rowid",
+        (owner, now, now, created_by, first, last, *(() if fresh else (owner,))),
     ).rowcount
     new: list[int] = []
     if inserted:

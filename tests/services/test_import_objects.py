@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -328,3 +329,30 @@ def test_an_index_left_dropped_by_a_killed_bulk_import_comes_back(
     import_objects(store, DEU, DOCUMENT, source, bulk=False)
     if store.is_sqlite:  # the SQLite writer checks its indexes first
         assert "ix_travel_documents_key" in _index_names(store)
+
+
+def test_a_first_load_that_meets_a_row_added_meanwhile_falls_back_to_the_upsert(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first load skips the lookups by reference; a row added meanwhile makes it look."""
+    from concord.services import importer
+
+    rows = [[f"R{i}", f"C01X{i:05d}", "DEU", "passport", "stolen", "", "", ""] for i in range(20)]
+    first = import_objects(store, DEU, DOCUMENT, _csv(tmp_path / "a.csv", DOC_HEADER, rows[:5]))
+    assert first.written == 5
+    entered = importer._Writer.__enter__
+
+    def as_if_fresh(self: Any) -> Any:
+        writer = entered(self)
+        writer.fresh = True  # as if R0-R4 had been added after the import began
+        return writer
+
+    monkeypatch.setattr(importer._Writer, "__enter__", as_if_fresh)
+    rows[2][4] = "lost"  # R2 changed
+    report = import_objects(store, DEU, DOCUMENT, _csv(tmp_path / "b.csv", DOC_HEADER, rows))
+    assert (report.written, report.unchanged, report.rejected) == (16, 4, 0)
+    with store.read() as conn:
+        statuses = dict(
+            conn.execute(select(travel_documents.c.reference, travel_documents.c.status)).all()
+        )
+    assert len(statuses) == 20 and statuses["R2"] == "lost"
