@@ -36,7 +36,9 @@ if TYPE_CHECKING:
 
 BLOCK_BYTES = 4 * 1024 * 1024
 _REFERENCE = r"^[\x20-\x7e]{1,100}$"
-_NUMBER = rf"^[A-Za-z0-9]{{1,{normalise.DOCUMENT_MAX}}}$"
+# Letters and digits, spaces and dashes between them (as on Russian passports):
+# the stored number keeps them, its key drops them.
+_NUMBER = r"^[A-Za-z0-9]([A-Za-z0-9 -]{0,58}[A-Za-z0-9])?$"
 _EMPTY = (None, "")
 
 
@@ -185,11 +187,18 @@ class DocumentColumns:
             return fine & (date(name) <= today).fill_null(True) if not_future else fine
 
         upper = column("number").str.to_uppercase()
+        key = (
+            upper.str.replace_all(" ", "", literal=True)
+            .str.replace_all("-", "", literal=True)
+            .str.replace_all("O", "0", literal=True)
+            .str.replace_all("I", "1", literal=True)
+        )
         judged = frame.select(
             plain=(
                 column("reference").str.contains(_REFERENCE)
                 & (column("reference").str.strip_chars(" ") != "")
                 & column("number").str.contains(_NUMBER)
+                & (key.str.len_chars() <= normalise.DOCUMENT_MAX)
                 & column("issuing_country").is_in(list(states))
                 & column("type").is_in(list(objects.DOC_TYPES))
                 & column("status").is_in(list(objects.DOC_STATUSES))
@@ -202,9 +211,7 @@ class DocumentColumns:
             ),
             reference=column("reference").str.strip_chars(" "),
             number=upper,
-            number_key=upper.str.replace_all("O", "0", literal=True).str.replace_all(
-                "I", "1", literal=True
-            ),
+            number_key=key,
             issuing_country=column("issuing_country").replace_strict(
                 states, default=None, return_dtype=pl.String
             ),
