@@ -44,7 +44,7 @@ IMPORT_CACHE_KIB = 256 * 1024
 BULK_FROM_BYTES = 16 * 1024 * 1024
 BULK_BYTES_PER_ROW = 64
 # A plain CSV of documents this large is parsed by two processes at once.
-SPLIT_FROM_BYTES = 32 * 1024 * 1024
+SPLIT_FROM_BYTES = 16 * 1024 * 1024
 
 
 @dataclass
