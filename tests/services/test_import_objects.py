@@ -356,3 +356,41 @@ def test_a_first_load_that_meets_a_row_added_meanwhile_falls_back_to_the_upsert(
             conn.execute(select(travel_documents.c.reference, travel_documents.c.status)).all()
         )
     assert len(statuses) == 20 and statuses["R2"] == "lost"
+
+
+def test_parsing_processes_are_kept_for_the_next_import_and_stopped_after_a_failure(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from concord.services import import_parallel, importer
+
+    def rows(prefix: str) -> list[list[str]]:
+        return [
+            [f"{prefix}{i}", f"C{prefix}X{i:05d}", "DEU", "passport", "stolen", "", "", ""]
+            for i in range(300)
+        ]
+
+    import_objects(
+        store, DEU, DOCUMENT, _csv(tmp_path / "a.csv", DOC_HEADER, rows("A")), parallel=True
+    )
+    kept = [p.process.pid for p in import_parallel._pool]
+    assert kept and all(p.process.is_alive() for p in import_parallel._pool)
+    report = import_objects(
+        store, DEU, DOCUMENT, _csv(tmp_path / "b.csv", DOC_HEADER, rows("B")), parallel=True
+    )
+    assert report.written == 300
+    assert [p.process.pid for p in import_parallel._pool] == kept  # the same process again
+
+    def broken(self: Any, chunk: Any, report: Any) -> None:
+        raise RuntimeError("disk full")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(importer._Writer, "commit", broken)
+        with pytest.raises(RuntimeError):
+            import_objects(
+                store, DEU, DOCUMENT, _csv(tmp_path / "c.csv", DOC_HEADER, rows("C")), parallel=True
+            )
+    assert import_parallel._pool == []  # stopped, not left filling a queue
+    again = import_objects(
+        store, DEU, DOCUMENT, _csv(tmp_path / "c.csv", DOC_HEADER, rows("C")), parallel=True
+    )
+    assert again.written == 300
