@@ -138,7 +138,6 @@ class DocumentColumns:
 
     def __init__(self, principal: Principal, header: list[str], columns: tuple[str, ...]):
         self.principal = principal
-        self.header = header
         self.columns = columns
         self.usable = set(header) <= objects.PLAIN_DOCUMENT | set(objects.EMPTY_ONLY)
         self._states: dict[str, str | None] = {}

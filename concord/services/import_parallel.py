@@ -143,8 +143,9 @@ def parallel_chunks(
         finished = True
     finally:
         if not finished or not kept:
-            # Mid-job parsers would go on filling their queues: stop them.
-            for parser in parsers:
+            # Mid-job parsers would go on filling their queues: stop them (and, for
+            # the kept ones, the whole pool, so none is left waiting unreferenced).
+            for parser in _pool if kept else parsers:
                 parser.stop()
             if kept:
                 _pool.clear()

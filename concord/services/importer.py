@@ -21,17 +21,15 @@ from sqlalchemy import Connection, Table, make_url, select
 from sqlalchemy.exc import IntegrityError
 
 from concord.audit import AuditEvent
-from concord.domain.enums import ChangeOp
 from concord.domain.principal import Principal
 from concord.errors import InvalidInput
 from concord.services.import_parallel import PARALLEL_FROM_BYTES, parallel_chunks
 from concord.services.import_stage import Stager, stage_columns
+from concord.services.rows import RejectWriter, RowReader
+from concord.store import Store, bulk, records_repo
 
 if TYPE_CHECKING:
     from concord.services.import_columnar import Span
-from concord.services.rows import RejectWriter, RowReader
-from concord.store import Store, bulk, records_repo
-from concord.store.changes import record_changes
 
 # The writing connection's page cache during a SQLite import (KiB): the key
 # index of a large table is updated at random places, batch after batch.
@@ -231,9 +229,7 @@ def _split(target: Target, path: Path, fmt: str | None, stage_dir: Path | None) 
     the writer needs less than half a core a row, a parser nearly one."""
     if stage_dir is None or target.columnar_for is None or path.stat().st_size < SPLIT_FROM_BYTES:
         return None
-    if (
-        fmt or ("jsonl" if path.suffix.lower() in (".jsonl", ".ndjson", ".json") else "csv")
-    ) != "csv":
+    if RowReader.format_of(path, fmt) != "csv":
         return None
     from concord.services.import_columnar import split_spans
 
@@ -372,7 +368,6 @@ class _Writer:
                 (1, int(count)),
                 fresh=fresh,
             )
-            record_changes(conn, target.kind, ChangeOp.PUT, principal.country, written)
         return written
 
     def _copy_values(

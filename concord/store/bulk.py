@@ -16,6 +16,8 @@ from typing import Any
 
 from sqlalchemy import JSON, Connection, Table, text
 
+from concord.domain.enums import ChangeOp
+from concord.store.changes import record_changes
 from concord.store.tables import UTCDateTime, record_access
 
 # Columns an import never sets: the database and the writer fill them in.
@@ -100,7 +102,8 @@ def copy_staged(
     SQLite only, with the staging file attached as ``stage``. Changed rows
     (another content hash) are updated and their access lists reset; new rows
     are copied in stage order, so they take consecutive ids (this writer holds
-    the lock). Unchanged rows are left alone. Returns the ids written.
+    the lock). Unchanged rows are left alone. Returns the ids written; their
+    change rows are written here too.
 
     ``fresh``: the owner had no row in the table when the import began and the
     staged references are unique, so every row is new and neither lookup by
@@ -171,7 +174,9 @@ def copy_staged(
         conn.exec_driver_sql(
             grant + f"t.id IN ({', '.join('?' for _ in chunk)})", (kind, owner, first, last, *chunk)
         )
-    return sorted(changed) + new
+    written = sorted(changed) + new
+    record_changes(conn, kind, ChangeOp.PUT, owner, written)
+    return written
 
 
 def drop_lookup_indexes(conn: Connection, table: Table) -> None:
@@ -209,9 +214,6 @@ def copy_values(
     the server. ``listed`` pairs a row's 1-based position with a listed country.
     Returns the ids written; the change log is written here too.
     """
-    from concord.domain.enums import ChangeOp
-    from concord.store.changes import record_changes
-
     name = table.name
     types = ", ".join(f"{c} {table.c[c].type.compile(conn.dialect)}" for c in columns)
     conn.exec_driver_sql(f"CREATE TEMP TABLE import_rows (n integer, {types}) ON COMMIT DROP")
