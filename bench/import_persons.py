@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from common import pg_reset_schema, pg_schema_url, sqlite_fresh
 from rich.console import Console
 from rich.table import Table
 
@@ -231,38 +232,7 @@ def in_fresh_process(func: Any, *args: Any) -> Result:
     return result
 
 
-# -- databases -----------------------------------------------------------------------
-
-
-def pg_schema_url(base: str, schema: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-    return url.render_as_string(hide_password=False)
-
-
-def pg_reset_schema(base: str, schema: str, *, create: bool = True) -> None:
-    from sqlalchemy import text
-
-    from concord.store.engine import make_engine
-
-    engine = make_engine(base)
-    try:
-        with engine.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-            if create:
-                conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    finally:
-        engine.dispose()
-
-
-def sqlite_fresh(path: Path) -> str:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        path.with_name(path.name + suffix).unlink(missing_ok=True)
-    return f"sqlite:///{path}"
-
-
-# -- driver ----------------------------------------------------------------------------
+# -- the persons file ---------------------------------------------------------------
 
 
 def generate(path: Path, rows: int, seed: int) -> float:
