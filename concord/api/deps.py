@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from concord.domain.principal import Principal
 from concord.errors import Unauthenticated
@@ -44,16 +45,26 @@ def principal_of(store: Store, token: str | None) -> Principal:
     return auth.resolve(store, token)
 
 
+async def principal_awaited(store: Store, token: str | None) -> Principal:
+    """``principal_of`` for the event loop: a cache hit inline, a miss in a worker thread.
+
+    A miss reads the database once per token every few seconds; that read
+    must not hold up the loop's other requests while it waits on the disk.
+    """
+    if token is None:
+        raise Unauthenticated("missing bearer token")
+    principal = auth.cached(store, token)
+    if principal is None:
+        principal = await run_in_threadpool(auth.resolve, store, token)
+    return principal
+
+
 async def get_principal(
     store: StoreDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    """Resolved on the event loop: the token cache answers without I/O nearly always.
-
-    A cache miss reads the database once per token every few seconds; running
-    that inline costs less than sending every request through the thread pool.
-    """
-    return principal_of(store, None if credentials is None else credentials.credentials)
+    """The request's principal (see ``principal_awaited``)."""
+    return await principal_awaited(store, None if credentials is None else credentials.credentials)
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

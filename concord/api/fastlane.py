@@ -4,7 +4,7 @@ Why: FastAPI's routing over every route, its dependency injection and the
 pydantic request models cost several times the check itself (profiled at about
 230 of the 270 µs a single check took in-process). The lane sits inside
 ``Metrics`` and ``BodyLimit``, so both apply as before, and answers with what
-the routes use: the bearer token through ``deps.principal_of`` (the resolver and
+the routes use: the bearer token through ``deps.principal_awaited`` (the resolver and
 its cache), the ``Checker`` (access policy, hits, audit), the error format of
 ``api.errors`` and the routes' JSON encoding.
 
@@ -29,7 +29,7 @@ from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from concord.api import check_bodies
-from concord.api.deps import bearer_token, principal_of
+from concord.api.deps import bearer_token, principal_awaited
 from concord.api.errors import concord_error_response
 from concord.domain.principal import Principal
 from concord.errors import ConcordError
@@ -96,7 +96,7 @@ class ChecksLane:
             return
         scope["route"] = lane.route
         try:
-            principal = principal_of(self.store, bearer_token(authorization))
+            principal = await principal_awaited(self.store, bearer_token(authorization))
             answer = lane.quick(principal, work) if lane.quick is not None else None
             if answer is None:
                 # A hit waits for the database's write lock: never on the event loop.

@@ -145,23 +145,37 @@ def resolver_cache_clear() -> None:
         _cache.entries.clear()
 
 
-def resolve(store: Store, token: str) -> Principal:
-    """The principal a bearer token stands for, or Unauthenticated."""
+def cached(store: Store, token: str) -> Principal | None:
+    """The principal of a bearer token if the cache knows it, else None (ask ``resolve``).
+
+    Why apart: a server answers cache hits on its event loop and sends the
+    database read of a miss to a worker thread, so a slow read never stalls
+    the requests of other clients. A malformed token, or one the cache knows
+    to be invalid, raises Unauthenticated.
+    """
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         raise Unauthenticated("malformed bearer token")
+    with _cache.lock:
+        hit = _cache.entries.get(hash_token(store, token))
+    if hit is None or time.monotonic() - hit[1] >= store.settings.token_cache_seconds:
+        return None
+    if hit[0] is None:
+        raise Unauthenticated("unknown, expired or revoked token")
+    return hit[0]
+
+
+def resolve(store: Store, token: str) -> Principal:
+    """The principal a bearer token stands for, or Unauthenticated."""
+    principal = cached(store, token)
+    if principal is not None:
+        return principal
     digest = hash_token(store, token)
     now = time.monotonic()
-    ttl = store.settings.token_cache_seconds
+    principal = _lookup(store, digest)
     with _cache.lock:
-        hit = _cache.entries.get(digest)
-    if hit is not None and now - hit[1] < ttl:
-        principal = hit[0]
-    else:
-        principal = _lookup(store, digest)
-        with _cache.lock:
-            if len(_cache.entries) > 100_000:
-                _cache.entries.clear()
-            _cache.entries[digest] = (principal, now)
+        if len(_cache.entries) > 100_000:
+            _cache.entries.clear()
+        _cache.entries[digest] = (principal, now)
     if principal is None:
         raise Unauthenticated("unknown, expired or revoked token")
     return principal
