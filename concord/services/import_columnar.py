@@ -164,8 +164,8 @@ class DocumentColumns:
             if value not in known and value not in _EMPTY:
                 known[value] = judge(value)
 
-    def judge(self, frame: pl.DataFrame) -> tuple[list[bool], list[tuple[Any, ...]]]:
-        """Which rows are plain, and the staged values of those rows (in stage column order)."""
+    def judge(self, frame: pl.DataFrame) -> tuple[list[bool], pl.DataFrame]:
+        """Which rows are plain, and the staged values of those rows (stage column order)."""
         for name in ("issued", "expires", "lost_on"):
             if name in frame.columns:
                 self._learn(frame, name, self._date)
@@ -239,11 +239,15 @@ class DocumentColumns:
             hashlib.blake2b(text.encode(), digest_size=16).hexdigest() for text in hashed.to_list()
         ]
         staged = kept.with_columns(content_hash=pl.Series(digests, dtype=pl.String))
-        return plain.to_list(), staged.select(self.columns).rows()
+        return plain.to_list(), staged.select(self.columns)
 
 
 class _Batches:
-    """Good rows gathered in file order into staged chunks, rejects beside them."""
+    """Good rows gathered in file order into staged chunks, rejects beside them.
+
+    A batch is a list of parts in file order: frames of whole plain blocks,
+    and lists of row tuples for rows kept one at a time.
+    """
 
     def __init__(self, target: Target, stager: Stager | None, size: int, *, track: bool = True):
         self.track = track  # False: the references are known unique (see split_spans)
@@ -252,7 +256,8 @@ class _Batches:
         self.columns = stage_columns(target.table)
         self.size = size
         self.chunk = self._new_chunk()
-        self.values: list[tuple[Any, ...]] = []
+        self.parts: list[pl.DataFrame | list[tuple[Any, ...]]] = []
+        self.count = 0  # rows in parts
         self.listed: list[tuple[int, str]] = []
         self.seen: dict[str, int] = {}
 
@@ -260,6 +265,14 @@ class _Batches:
         from concord.services.importer import Chunk
 
         return Chunk([], [], [], 0, 0, self.size)
+
+    def tail(self) -> list[tuple[Any, ...]]:
+        """The list that rows kept one at a time are appended to (count them too)."""
+        if not self.parts or not isinstance(self.parts[-1], list):
+            self.parts.append([])
+        last = self.parts[-1]
+        assert isinstance(last, list)
+        return last
 
     def general(self, row: Row) -> None:
         """The general rules for one row (rejected with its field, or kept)."""
@@ -273,20 +286,21 @@ class _Batches:
         get = prepared.row.get
         self.keep(row.line, tuple(get(c) for c in self.columns), prepared.countries, row.raw)
 
-    def take_whole(self, staged: list[tuple[Any, ...]], first_line: int) -> bool:
+    def take_whole(self, staged: pl.DataFrame, first_line: int) -> bool:
         """Keep a block whose every line is plain, unless a reference in it repeats
         (then False: the caller walks it line by line to say where)."""
-        numbers = range(first_line, first_line + len(staged))
+        numbers = range(first_line, first_line + staged.height)
         if self.track:
-            references = [row[0] for row in staged]
+            references = staged["reference"].to_list()
             if len(set(references)) != len(references) or not self.seen.keys().isdisjoint(
                 references
             ):
                 return False
             self.seen.update(zip(references, numbers, strict=True))
-        self.values.extend(staged)
+        self.parts.append(staged)
+        self.count += staged.height
         self.chunk.lines.extend(numbers)
-        self.chunk.read += len(staged)
+        self.chunk.read += staged.height
         return True
 
     def reject(self, line: int, field: str | None, message: str, raw: object) -> None:
@@ -301,20 +315,45 @@ class _Batches:
         if first != line:
             self.reject(line, "reference", f"reference repeated (first at line {first})", raw)
             return
-        self.values.append(staged)
+        self.tail().append(staged)
+        self.count += 1
         self.chunk.lines.append(line)
-        self.listed.extend((len(self.values), c) for c in countries)
+        self.listed.extend((self.count, c) for c in countries)
 
     def flush(self, position: int) -> Chunk:
         done = self.chunk
         done.position = position
-        if self.values and self.stager is not None:
-            done.staged = str(self.stager.write_values(self.values, self.listed))
-        elif self.values:
-            done.values, done.listed = self.values, self.listed
+        if self.count and self.stager is not None:
+            frame = self._frame()
+            done.staged = str(
+                self.stager.write_values(self._tuples(), self.listed)
+                if frame is None
+                else self.stager.write_frame(frame, self.listed)
+            )
+        elif self.count:
+            done.values, done.listed = self._tuples(), self.listed
         self.chunk = self._new_chunk()
-        self.values, self.listed = [], []
+        self.parts, self.count, self.listed = [], 0, []
         return done
+
+    def _tuples(self) -> list[tuple[Any, ...]]:
+        out: list[tuple[Any, ...]] = []
+        for part in self.parts:
+            out.extend(part if isinstance(part, list) else part.rows())
+        return out
+
+    def _frame(self) -> pl.DataFrame | None:
+        """The batch as one frame of text columns, or None if a row holds anything else."""
+        schema = dict.fromkeys(self.columns, pl.String)
+        frames = []
+        for part in self.parts:
+            if isinstance(part, pl.DataFrame):
+                frames.append(part)
+                continue
+            if not all(type(v) is str or v is None for row in part for v in row):
+                return None
+            frames.append(pl.DataFrame(part, schema=schema, orient="row"))
+        return pl.concat(frames, how="vertical") if len(frames) > 1 else frames[0]
 
 
 def columnar_chunks(
@@ -342,7 +381,7 @@ def columnar_chunks(
             for row in csv_rows(io.StringIO(text, newline=""), header, first_line - 1):
                 batches.chunk.read += 1
                 batches.general(row)
-                if len(batches.values) >= batch_size:
+                if batches.count >= batch_size:
                     yield batches.flush(position)
             continue
         lines = text.split("\n")
@@ -357,15 +396,15 @@ def columnar_chunks(
             .fill_null("")
         )
         plain, staged = judge.judge(frame)
-        whole = len(staged) == len(lines) and bool((comma_counts == width - 1).all())
+        whole = staged.height == len(lines) and bool((comma_counts == width - 1).all())
         if whole and batches.take_whole(staged, first_line):
-            if len(batches.values) >= batch_size:
+            if batches.count >= batch_size:
                 yield batches.flush(position)
             continue
         stripped = series.to_list()
         commas = comma_counts.to_list()
-        next_plain = iter(staged)
-        seen, values, lines_kept = batches.seen, batches.values, batches.chunk.lines
+        next_plain = iter(staged.rows())
+        seen, values, lines_kept = batches.seen, batches.tail(), batches.chunk.lines
         fields_less_one = width - 1
         for n, line_text in enumerate(stripped):
             judged = next(next_plain) if plain[n] else None  # consumed in step with the lines
@@ -380,6 +419,7 @@ def columnar_chunks(
             ):
                 # The common case, inline: a plain row with a new reference.
                 values.append(judged)
+                batches.count += 1
                 lines_kept.append(line)
             elif commas[n] != fields_less_one:
                 reason = f"{commas[n] + 1} fields where the header has {width}"
@@ -389,7 +429,7 @@ def columnar_chunks(
             else:
                 split = line_text.split(",")
                 batches.general(Row(line, dict(zip(header, split, strict=True)), _Raw(split)))
-            if len(values) >= batch_size:
+            if batches.count >= batch_size:
                 yield batches.flush(position)
-                values, lines_kept = batches.values, batches.chunk.lines
+                values, lines_kept = batches.tail(), batches.chunk.lines
     yield batches.flush(size if span is None else span.end)
