@@ -51,8 +51,10 @@ class Span:
     first_line: int
 
 
-def read_blocks(path: Path, span: Span | None = None) -> Iterator[tuple[int, str, bool, int]]:
-    """(first line number, text, has quotes, position after) for blocks of whole lines.
+def read_blocks(
+    path: Path, span: Span | None = None
+) -> Iterator[tuple[int, bytes, str, bool, int]]:
+    """(first line number, bytes, text, has quotes, position after) for blocks of whole lines.
 
     Without a span: everything after the header. A block never ends inside a
     quoted field: while its quotes are odd, lines are added.
@@ -89,7 +91,7 @@ def read_blocks(path: Path, span: Span | None = None) -> Iterator[tuple[int, str
                             f"line {line + n}: not UTF-8 text", field="file"
                         ) from None
                 raise
-            yield line, text, quoted, f.tell()
+            yield line, data, text, quoted, f.tell()
             line += data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
 
 
@@ -131,6 +133,65 @@ def split_spans(path: Path, parts: int) -> list[Span] | None:
                     line += data[piece : min(piece + (1 << 26), end)].count(b"\n")
             start = end
     return spans
+
+
+_BLAKE2B_16 = hashlib.blake2b(digest_size=16)
+
+
+def _digest(data: bytes, fresh: Callable[[], Any] = _BLAKE2B_16.copy) -> str:
+    """``fields.content_hash``'s digest of its text; copying a made hasher costs
+    less than making one with its digest size (0.47 against 0.68 s for 768k rows)."""
+    hasher = fresh()
+    hasher.update(data)
+    return str(hasher.hexdigest())
+
+
+def _fitting_frame(data: bytes, header: list[str]) -> pl.DataFrame | None:
+    """The block split by polars' CSV reader when every line holds exactly the
+    header's fields (no quote, no carriage return), else None: split it by hand.
+
+    Why: in one pass in Rust, 15-18 ms for 50,000 lines where splitting the
+    text in Python and then in polars took 33-46. Fewer fields on a line would
+    come back as nulls, more raise; with exactly ``width - 1`` commas a line on
+    average, the absence of both means every line fits.
+    """
+    if b"\r" in data:
+        return None
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    if data.count(b",") != (len(header) - 1) * lines:
+        return None
+    try:
+        frame = pl.read_csv(
+            data, has_header=False, new_columns=header, quote_char=None, infer_schema=False
+        )
+    except pl.exceptions.PolarsError:
+        return None
+    return frame.fill_null("") if frame.height == lines else None
+
+
+def _split_block(
+    data: bytes, text: str, header: list[str]
+) -> tuple[pl.DataFrame, bool, Callable[[], tuple[list[str], list[int]]]]:
+    """The block's fields as a frame (nulls as ""), whether every line holds exactly
+    the header's fields, and a function giving its lines and their comma counts."""
+    width = len(header)
+    frame = _fitting_frame(data, header)
+    if frame is not None:
+        height = frame.height
+        return frame, True, lambda: (text.split("\n")[:height], [width - 1] * height)
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    series = pl.Series(lines, dtype=pl.String).str.strip_suffix("\r")
+    comma_counts = series.str.count_matches(",", literal=True)
+    frame = (
+        series.str.split_exact(",", width - 1)
+        .struct.rename_fields(header)
+        .struct.unnest()
+        .fill_null("")
+    )
+    fits = bool((comma_counts == width - 1).all())
+    return frame, fits, lambda: (series.to_list(), comma_counts.to_list())
 
 
 class DocumentColumns:
@@ -235,9 +296,7 @@ class DocumentColumns:
                 separator="\x1f",
             )
         ).to_series()
-        digests = [
-            hashlib.blake2b(text.encode(), digest_size=16).hexdigest() for text in hashed.to_list()
-        ]
+        digests = list(map(_digest, hashed.cast(pl.Binary).to_list()))
         staged = kept.with_columns(content_hash=pl.Series(digests, dtype=pl.String))
         return plain.to_list(), staged.select(self.columns)
 
@@ -376,7 +435,7 @@ def columnar_chunks(
     assert batches.columns[0] == "reference"
     judge = DocumentColumns(principal, header, batches.columns)
     width = len(header)
-    for first_line, text, quoted, position in read_blocks(path, span):
+    for first_line, data, text, quoted, position in read_blocks(path, span):
         if quoted or not judge.usable:
             for row in csv_rows(io.StringIO(text, newline=""), header, first_line - 1):
                 batches.chunk.read += 1
@@ -384,25 +443,13 @@ def columnar_chunks(
                 if batches.count >= batch_size:
                     yield batches.flush(position)
             continue
-        lines = text.split("\n")
-        if lines and lines[-1] == "":
-            lines.pop()
-        series = pl.Series(lines, dtype=pl.String).str.strip_suffix("\r")
-        comma_counts = series.str.count_matches(",", literal=True)
-        frame = (
-            series.str.split_exact(",", width - 1)
-            .struct.rename_fields(header)
-            .struct.unnest()
-            .fill_null("")
-        )
+        frame, fits, lines_of = _split_block(data, text, header)
         plain, staged = judge.judge(frame)
-        whole = staged.height == len(lines) and bool((comma_counts == width - 1).all())
-        if whole and batches.take_whole(staged, first_line):
+        if fits and staged.height == frame.height and batches.take_whole(staged, first_line):
             if batches.count >= batch_size:
                 yield batches.flush(position)
             continue
-        stripped = series.to_list()
-        commas = comma_counts.to_list()
+        stripped, commas = lines_of()
         next_plain = iter(staged.rows())
         seen, values, lines_kept = batches.seen, batches.tail(), batches.chunk.lines
         fields_less_one = width - 1

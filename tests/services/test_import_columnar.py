@@ -221,3 +221,22 @@ def test_spans_cover_the_body_at_line_starts(tmp_path: Path) -> None:
         assert before.end == after.start and data[after.start - 1 : after.start] == b"\n"
     for span in spans:
         assert span.first_line == data[: span.start].count(b"\n") + 1
+
+
+@pytest.mark.parametrize(
+    ("block", "fits"),
+    [
+        (b"a,b,c\nd,,f\n", True),
+        (b"a,b,c\nd,e,f", True),  # the last line of a file without its newline
+        (b"a,b,c\nd,e\n", False),  # a line short of a field
+        (b"a,b,c\nd,e,f,g\n", False),  # a field too many
+        (b"a,b\nd,e,f,g\n", False),  # both: the commas add up, the reader refuses
+        (b"a,b,c\n\nd,e,f\n", False),  # a blank line
+        (b"a,b,c\r\nd,e,f\r\n", False),  # carriage returns: split by hand
+    ],
+)
+def test_fitting_frame_only_for_blocks_whose_every_line_fits(block: bytes, fits: bool) -> None:
+    frame = import_columnar._fitting_frame(block, ["x", "y", "z"])
+    assert (frame is not None) is fits
+    if frame is not None:
+        assert frame.rows()[1] == (("d", "", "f") if b",," in block else ("d", "e", "f"))
