@@ -33,6 +33,8 @@ from concord.store import Store, records_repo
 from concord.store.kinds import BLANK_RANGE, BY_NAME, BY_PREFIX
 from concord.store.tables import blank_ranges, hits
 
+# Built once: a new statement a hit cost its building and keying again.
+_INSERT_HIT = insert(hits).returning(hits.c.id)
 MAX_BATCH = 10_000
 _DOCUMENT_FIELDS = {"number", "issuing_country"}
 
@@ -317,18 +319,19 @@ class Checker:
             for row, match in matched:
                 assert row.parsed is not None
                 result = conn.execute(
-                    insert(hits)
-                    .values(
-                        kind=match["_kind"],
-                        record_id=match["id"],
-                        owner=match["owner"],
-                        checked_by=principal.user_id,
-                        checking_country=principal.country,
-                        query=json.dumps({"qid": row.qid, **row.parsed.echo}, ensure_ascii=False),
-                        status="new",
-                        at=now,
-                    )
-                    .returning(hits.c.id)
+                    _INSERT_HIT,
+                    {
+                        "kind": match["_kind"],
+                        "record_id": match["id"],
+                        "owner": match["owner"],
+                        "checked_by": principal.user_id,
+                        "checking_country": principal.country,
+                        "query": json.dumps(
+                            {"qid": row.qid, **row.parsed.echo}, ensure_ascii=False
+                        ),
+                        "status": "new",
+                        "at": now,
+                    },
                 )
                 match["_hit_id"] = int(result.scalar_one())
 

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 import tempfile
-import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,13 +45,6 @@ INDEX_BUILD_CACHE_KIB = 16 * 1024
 BULK_BYTES_PER_ROW = 64
 # A plain CSV of documents this large is parsed by two processes at once.
 SPLIT_FROM_BYTES = 16 * 1024 * 1024
-
-
-# How often the background checkpointer of a SQLite import copies the WAL back:
-# every 0.25 s competed with the writer for the CPU (3 files of the 10M
-# benchmark: 22.0 s against 19.0), every 2 s gained 7% (18.0 s against 19.4,
-# means of 3 and 4 runs).
-CHECKPOINT_EVERY_SECONDS = 2.0
 
 
 @dataclass
@@ -282,19 +273,12 @@ class _Writer:
         self.bulk = bulk
         self.fresh = False  # the owner has no row in the table yet (SQLite; see copy_staged)
         self._conn: Connection | None = None
-        self._checkpointer: _Checkpointer | None = None
 
     def __enter__(self) -> _Writer:
         if self.store.is_sqlite:
             self._conn = conn = self.store.engine.connect()
             conn.execution_options(concord_write=True)
             self._raw().execute(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
-            database = make_url(str(self.store.engine.url)).database
-            if database and database != ":memory:":
-                # Commits no longer wait for the copy of the WAL into the database.
-                self._raw().execute("PRAGMA wal_autocheckpoint=0")
-                self._checkpointer = _Checkpointer(database)
-                self._checkpointer.start()
             with conn.begin():
                 # A bulk load killed earlier left its indexes dropped: rebuild first.
                 bulk.restore_indexes(conn, self.target.table)
@@ -326,11 +310,8 @@ class _Writer:
                 with conn.begin():
                     bulk.restore_indexes(conn, self.target.table)
         finally:
-            if self._checkpointer is not None:
-                self._checkpointer.stop()
             self._raw().execute("PRAGMA threads=0")  # the defaults, for the pool
             self._raw().execute("PRAGMA cache_size=-2000")
-            self._raw().execute("PRAGMA wal_autocheckpoint=1000")
             conn.close()
 
     def _raw(self) -> Any:
@@ -424,36 +405,3 @@ class _Writer:
                 listed,
                 self.principal.user_id or None,
             )
-
-
-class _Checkpointer(threading.Thread):
-    """Copies a SQLite import's WAL back into the database from its own connection.
-
-    Why: by default the connection that commits past 1,000 WAL pages runs the
-    checkpoint itself, so every batch of an import waited for its pages to be
-    written a second time and synced (2.0 us a row beside the 4.0 of the
-    insert; 0.6 with the writer's automatic checkpoint off). Here the copy
-    and the sync overlap the next batches. A passive checkpoint never blocks the writer;
-    once one has copied every frame, the next transaction starts the WAL
-    again from the beginning, so it stays small.
-    """
-
-    def __init__(self, database: str, every: float = CHECKPOINT_EVERY_SECONDS):
-        super().__init__(name="concord-import-checkpoint", daemon=True)
-        self.database = database
-        self.every = every
-        self._stopping = threading.Event()
-
-    def run(self) -> None:
-        db = sqlite3.connect(self.database, isolation_level=None, check_same_thread=False)
-        try:
-            db.execute("PRAGMA synchronous=NORMAL")
-            while not self._stopping.wait(self.every):
-                db.execute("PRAGMA wal_checkpoint(PASSIVE)")
-            db.execute("PRAGMA wal_checkpoint(PASSIVE)")  # what the last batches wrote
-        finally:
-            db.close()
-
-    def stop(self) -> None:
-        self._stopping.set()
-        self.join()

@@ -6,10 +6,11 @@ Every write records its change in the change log in the same transaction.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, Select, Table, bindparam, delete, insert, select, update
 
 from concord.domain.enums import ChangeOp, Visibility
 from concord.policy import ReadScope
@@ -108,8 +109,15 @@ def list_visible(
 
 def find(conn: Connection, table: Table, kind: str, **equal: Any) -> list[dict[str, Any]]:
     """Records whose columns equal the given values (the confirmation of an index hit)."""
-    query = select(table).where(*(table.c[name] == value for name, value in equal.items()))
-    return get_many(conn, table, kind, conn.execute(query).mappings().all())
+    query = _find_query(table, tuple(equal))
+    return get_many(conn, table, kind, conn.execute(query, equal).mappings().all())
+
+
+@functools.lru_cache(maxsize=64)
+def _find_query(table: Table, names: tuple[str, ...]) -> Select[Any]:
+    """One statement per lookup shape, values bound at execution: building and keying
+    a new statement per confirmation cost more than the indexed read itself."""
+    return select(table).where(*(table.c[name] == bindparam(name) for name in names))
 
 
 def upsert_batch(
