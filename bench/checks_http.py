@@ -42,6 +42,7 @@ from common import (
     Report,
     bulk_load_documents,
     console,
+    cpu_steal,
     fmt_int,
     machine_line,
     open_store,
@@ -51,6 +52,7 @@ from common import (
     split_by_state,
     sqlite_fresh,
     sqlite_key_lookup,
+    steal_share,
     stored_hits,
     write_json,
 )
@@ -181,7 +183,9 @@ def run_wrk(
     ]
     before_children = resource.getrusage(resource.RUSAGE_CHILDREN)
     before_server = cpu_seconds(server_pid)
+    before_steal = cpu_steal()
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60, check=False)
+    stolen = steal_share(before_steal, cpu_steal())
     server_cpu = cpu_seconds(server_pid) - before_server
     after_children = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
@@ -192,6 +196,7 @@ def run_wrk(
         after_children.ru_stime - before_children.ru_stime
     )
     result["server_cpu"] = server_cpu
+    result["steal"] = stolen
     result["connections"] = connections
     result["threads"] = threads
     result["seconds"] = result["duration_us"] / 1e6
@@ -412,6 +417,7 @@ def tables(
                 str(r["errors"]),
                 f"{r['server_cpu'] / r['seconds']:.2f} / {r['wrk_cpu'] / r['seconds']:.2f}",
                 f"{1000 * r['server_cpu'] / max(r['requests'], 1):.3f}",
+                f"{100 * r['steal']:.1f}",
                 target,
             ]
         )
@@ -430,6 +436,7 @@ def tables(
             "errors",
             "cores server / wrk",
             "server CPU ms/request",
+            "CPU stolen by the host %",
             "vs target (5k/s, p99 ≤ 20 ms)",
         ],
         rows,

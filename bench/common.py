@@ -124,6 +124,26 @@ def others_running(pattern: str = "bench/import_persons.py") -> bool:
 # -- figures -----------------------------------------------------------------------------
 
 
+def cpu_steal() -> tuple[int, int]:
+    """(steal, all) CPU time in clock ticks from /proc/stat, (0, 0) where there is none.
+
+    Steal is time the hypervisor gave this machine's CPUs to someone else: a
+    latency percentile taken while it runs measures the host, not Concord.
+    """
+    try:
+        with open("/proc/stat", encoding="ascii") as f:
+            fields = [int(v) for v in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return 0, 0
+    return (fields[7] if len(fields) > 7 else 0), sum(fields[:8])
+
+
+def steal_share(before: tuple[int, int], after: tuple[int, int]) -> float:
+    """The share of CPU time stolen between two ``cpu_steal`` readings (0 to 1)."""
+    total = after[1] - before[1]
+    return (after[0] - before[0]) / total if total > 0 else 0.0
+
+
 def percentiles(values: Sequence[float] | np.ndarray, ps: Sequence[float]) -> list[float]:
     arr = np.asarray(values, dtype=np.float64)
     if arr.size == 0:
