@@ -27,6 +27,7 @@ from concord.services.import_parallel import PARALLEL_FROM_BYTES, parallel_chunk
 from concord.services.import_stage import Stager, stage_columns
 from concord.services.rows import RejectWriter, RowReader
 from concord.store import Store, bulk, records_repo
+from concord.store.checkpoint import WalCheckpointer
 
 if TYPE_CHECKING:
     from concord.services.import_columnar import Span
@@ -273,12 +274,19 @@ class _Writer:
         self.bulk = bulk
         self.fresh = False  # the owner has no row in the table yet (SQLite; see copy_staged)
         self._conn: Connection | None = None
+        self._checkpointer: WalCheckpointer | None = None
 
     def __enter__(self) -> _Writer:
         if self.store.is_sqlite:
             self._conn = conn = self.store.engine.connect()
             conn.execution_options(concord_write=True)
             self._raw().execute(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
+            database = make_url(str(self.store.engine.url)).database
+            if database and database != ":memory:":
+                # The batches' commits leave the WAL to a checkpointing thread.
+                self._raw().execute("PRAGMA wal_autocheckpoint=0")
+                self._checkpointer = WalCheckpointer(database)
+                self._checkpointer.start()
             with conn.begin():
                 # A bulk load killed earlier left its indexes dropped: rebuild first.
                 bulk.restore_indexes(conn, self.target.table)
@@ -310,8 +318,11 @@ class _Writer:
                 with conn.begin():
                     bulk.restore_indexes(conn, self.target.table)
         finally:
+            if self._checkpointer is not None:
+                self._checkpointer.stop()
             self._raw().execute("PRAGMA threads=0")  # the defaults, for the pool
             self._raw().execute("PRAGMA cache_size=-2000")
+            self._raw().execute("PRAGMA wal_autocheckpoint=1000")
             conn.close()
 
     def _raw(self) -> Any:

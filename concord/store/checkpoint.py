@@ -1,18 +1,19 @@
-"""WAL checkpoints of a SQLite database, from a thread of their own.
+"""WAL checkpoints of a SQLite database, from a thread of their own, during an import.
 
 By default the SQLite connection whose commit takes the WAL past 1,000 pages
-copies the WAL back into the database and syncs it, inside that commit. Then
-a bulk import's batch, the audit writer's flush (holding the lock a hit's
-write queues on) or a hit's own write waits for a checkpoint it did not need.
-Concord's connections turn the automatic checkpoint off (``engine``) and each
-process that writes runs this thread instead: a passive checkpoint every few
-seconds, which never blocks a writer or a reader. Once a checkpoint has
-copied every frame, the next write starts the WAL again from its beginning,
-so it stays small.
+copies the WAL back into the database and syncs it, inside that commit: every
+batch of a bulk import waited for a checkpoint. The import's writer turns its
+automatic checkpoint off and runs this thread meanwhile (``importer._Writer``):
+a passive checkpoint every 2 s, which never blocks a writer or a reader, and a
+last one when the import ends. Once a checkpoint has copied every frame, the
+next write starts the WAL again from its beginning, so it stays small.
 
-A bulk import of 10M documents (three of its files) took 18.0 s against 19.4
-with the import's own commits checkpointing (means of 3 and 4 runs); every
-0.25 s instead of 2 competed with the writer for the CPU (22.0 s).
+Three files of the 10M-document benchmark took 18.0 s against 19.4 with the
+commits checkpointing (means of 3 and 4 runs); every 0.25 s instead of 2
+competed with the writer for the CPU (22.0 s). Serving processes keep
+SQLite's automatic checkpoint: the same thread in every process was tried,
+and nothing measured in its favour there (the HTTP benchmark's p99 outliers
+came and went with and without it).
 """
 
 from __future__ import annotations

@@ -31,8 +31,6 @@ def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA busy_timeout=60000")
-    # Checkpoints run in the Store's own thread, not inside commits (see checkpoint.py).
-    cur.execute("PRAGMA wal_autocheckpoint=0")
     cur.close()
 
 

@@ -7,9 +7,8 @@ from contextlib import contextmanager
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, make_url
+from sqlalchemy import Connection, Engine
 
-from concord.store.checkpoint import WalCheckpointer
 from concord.store.engine import is_sqlite, make_engine
 
 if TYPE_CHECKING:
@@ -27,11 +26,6 @@ class Store:
         self.settings = settings or get_settings()
         self.engine: Engine = make_engine(url)
         self.is_sqlite = is_sqlite(url)
-        self._checkpointer: WalCheckpointer | None = None
-        database = make_url(str(self.engine.url)).database if self.is_sqlite else None
-        if database and database != ":memory:":
-            self._checkpointer = WalCheckpointer(database)
-            self._checkpointer.start()
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> Store:
@@ -66,9 +60,7 @@ class Store:
                 yield conn
 
     def close(self) -> None:
-        """Flush the audit log, checkpoint the WAL (SQLite) and release connections."""
+        """Flush the audit log and release connections."""
         if "audit" in self.__dict__:
             self.audit.close()
-        if self._checkpointer is not None:
-            self._checkpointer.stop()
         self.engine.dispose()
