@@ -277,3 +277,20 @@ def test_an_integer_past_64_bits_takes_the_json_road() -> None:
     ) | dict.fromkeys(("actor_role", "actor_country", "resource", "resource_id"))
     row["actor_id"] = 2**70
     assert _canonical_bytes(1, row) == canonical(1, row).encode()
+
+
+def test_a_batch_larger_than_one_statement_is_chained_whole(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from concord.audit import chain
+
+    monkeypatch.setattr(chain, "ROWS_A_STATEMENT", 3)  # 10 events: statements of 3, 3, 3, 1
+    with store.write() as conn:
+        head = chain.append(
+            conn, [AuditEvent(action="check", actor=f"officer{i}") for i in range(10)]
+        )
+    with store.read() as conn:
+        rows = conn.execute(select(audit_events.c.seq, audit_events.c.actor)).all()
+    assert head == 10
+    assert sorted(rows) == [(i + 1, f"officer{i}") for i in range(10)]
+    assert verify(store).ok
