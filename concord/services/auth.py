@@ -153,29 +153,37 @@ def cached(store: Store, token: str) -> Principal | None:
     the requests of other clients. A malformed token, or one the cache knows
     to be invalid, raises Unauthenticated.
     """
-    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
-        raise Unauthenticated("malformed bearer token")
-    with _cache.lock:
-        hit = _cache.entries.get(hash_token(store, token))
-    if hit is None or time.monotonic() - hit[1] >= store.settings.token_cache_seconds:
-        return None
-    if hit[0] is None:
-        raise Unauthenticated("unknown, expired or revoked token")
-    return hit[0]
+    _, hit = _cache_entry(store, token)
+    return None if hit is None else _known(hit[0])
 
 
 def resolve(store: Store, token: str) -> Principal:
     """The principal a bearer token stands for, or Unauthenticated."""
-    principal = cached(store, token)
-    if principal is not None:
-        return principal
-    digest = hash_token(store, token)
+    digest, hit = _cache_entry(store, token)
+    if hit is not None:
+        return _known(hit[0])
     now = time.monotonic()
     principal = _lookup(store, digest)
     with _cache.lock:
         if len(_cache.entries) > 100_000:
             _cache.entries.clear()
         _cache.entries[digest] = (principal, now)
+    return _known(principal)
+
+
+def _cache_entry(store: Store, token: str) -> tuple[str, tuple[Principal | None, float] | None]:
+    """The token's hash and its cache entry if still fresh; a malformed token raises."""
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        raise Unauthenticated("malformed bearer token")
+    digest = hash_token(store, token)
+    with _cache.lock:
+        hit = _cache.entries.get(digest)
+    if hit is None or time.monotonic() - hit[1] >= store.settings.token_cache_seconds:
+        return digest, None
+    return digest, hit
+
+
+def _known(principal: Principal | None) -> Principal:
     if principal is None:
         raise Unauthenticated("unknown, expired or revoked token")
     return principal

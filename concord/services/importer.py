@@ -250,9 +250,15 @@ def _large_beside(store: Store, target: Target, path: Path) -> bool:
 
 def _stage_dir(store: Store) -> Path:
     """A private directory for staging files, beside the SQLite database (same disk)."""
-    database = make_url(str(store.engine.url)).database
-    parent = Path(database).resolve().parent if database and database != ":memory:" else None
+    database = _sqlite_file(store)
+    parent = Path(database).resolve().parent if database else None
     return Path(tempfile.mkdtemp(prefix=".concord-import-", dir=parent))
+
+
+def _sqlite_file(store: Store) -> str | None:
+    """The SQLite database's file, or None (in memory)."""
+    database = make_url(str(store.engine.url)).database
+    return database if database and database != ":memory:" else None
 
 
 def _analyse(store: Store, target: Target) -> None:
@@ -281,8 +287,8 @@ class _Writer:
             self._conn = conn = self.store.engine.connect()
             conn.execution_options(concord_write=True)
             self._raw().execute(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
-            database = make_url(str(self.store.engine.url)).database
-            if database and database != ":memory:":
+            database = _sqlite_file(self.store)
+            if database:
                 # The batches' commits leave the WAL to a checkpointing thread.
                 self._raw().execute("PRAGMA wal_autocheckpoint=0")
                 self._checkpointer = WalCheckpointer(database)
@@ -372,36 +378,21 @@ class _Writer:
     def _copy_attached(self, *, fresh: bool) -> list[int]:
         conn = self._conn
         assert conn is not None
-        target, principal = self.target, self.principal
         with conn.begin():
             count = conn.exec_driver_sql("SELECT count(*) FROM stage.rows").scalar_one()
-            written = bulk.copy_staged(
-                conn,
-                target.table,
-                target.kind,
-                principal.country,
-                principal.user_id or None,
-                stage_columns(target.table),
-                (1, int(count)),
-                fresh=fresh,
-            )
+            written = bulk.copy_staged(conn, *self._owner_args(), (1, int(count)), fresh=fresh)
         return written
 
     def _copy_values(
         self, values: list[tuple[Any, ...]], listed: list[tuple[int, str]]
     ) -> list[int]:
-        target, principal = self.target, self.principal
         with self.store.write() as conn:
-            return bulk.copy_values(
-                conn,
-                target.table,
-                target.kind,
-                principal.country,
-                principal.user_id or None,
-                stage_columns(target.table),
-                values,
-                listed,
-            )
+            return bulk.copy_values(conn, *self._owner_args(), values, listed)
+
+    def _owner_args(self) -> tuple[Table, str, str, int | None, tuple[str, ...]]:
+        """What both bulk copies take first: table, kind, owner, author, stage columns."""
+        table, author = self.target.table, self.principal.user_id or None
+        return table, self.target.kind, self.principal.country, author, stage_columns(table)
 
     def _upsert(self, batch: list[Prepared]) -> list[int]:
         rows = [p.row for p in batch]
