@@ -19,6 +19,7 @@ from concord.policy import Action, allow, read_scope
 from concord.services.records import record_ref
 from concord.store import Store, persons_repo
 from concord.store.changes import changes_since, last_seq
+from concord.store.engine import SQLITE_PAGE_SIZE
 from concord.store.migrate import current_revision, head_revision, upgrade
 from concord.store.tables import persons
 
@@ -33,12 +34,26 @@ def test_schema_is_at_head_and_upgrade_is_idempotent(store: Store) -> None:
     assert current_revision(store) == head_revision(store)
 
 
+def test_migrations_build_the_schema_the_code_declares(store: Store) -> None:
+    """A table, column or index changed in ``tables.py`` without a migration fails here."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from concord.store.tables import metadata
+
+    upgrade(store)
+    with store.read() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert differences == []
+
+
 def test_sqlite_runs_in_wal_with_foreign_keys(tmp_path: Path) -> None:
     store = Store(f"sqlite:///{tmp_path / 'wal.db'}")
     upgrade(store)
     with store.read() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA page_size")).scalar() == SQLITE_PAGE_SIZE
     store.close()
 
 
