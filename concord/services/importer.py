@@ -194,10 +194,10 @@ def run_import(
     elif bulk is None:
         bulk = _large_beside(store, target, path)
     spans = _split(target, path, fmt, stage_dir) if parallel else None
-    chunks = (
+    groups = (
         parallel_chunks(target.name, principal, path, fmt, batch_size, stage_dir, spans)
         if parallel
-        else read_chunks(target, path, fmt, batch_size, stage_dir)
+        else ([chunk] for chunk in read_chunks(target, path, fmt, batch_size, stage_dir))
     )
     report = ImportReport(rejects_path=rejects or path.with_name(path.name + ".rejects.csv"))
     assert report.rejects_path is not None
@@ -205,18 +205,19 @@ def run_import(
     analysed_at = 0
     try:
         with _Writer(store, principal, target, bulk=bulk) as writer:
-            for chunk in chunks:
-                report.read += chunk.read
-                for line, field, message, raw in chunk.rejects:
-                    reject.add(line, field, message, raw)
-                writer.commit(chunk, report)
+            for group in groups:
+                for chunk in group:
+                    report.read += chunk.read
+                    for line, field, message, raw in chunk.rejects:
+                        reject.add(line, field, message, raw)
+                writer.commit(group, report)
                 if not store.is_sqlite and report.written > 2 * analysed_at:
                     # Statistics at every doubling: without them PostgreSQL scans the
                     # owner's rows for each batch's reference lookup.
                     _analyse(store, target)
                     analysed_at = report.written
                 if progress:
-                    progress(chunk.position, chunk.size)
+                    progress(group[-1].position, group[-1].size)
     finally:
         reject.close()
         report.rejected = reject.count
@@ -335,52 +336,72 @@ class _Writer:
         assert self._conn is not None
         return self._conn.connection.driver_connection
 
-    def commit(self, chunk: Chunk, report: ImportReport) -> None:
-        if chunk.staged is not None:
-            count, written = len(chunk.lines), self._copy(chunk.staged)
-        elif chunk.values is not None:
-            count, written = len(chunk.lines), self._copy_values(chunk.values, chunk.listed or [])
-        elif chunk.prepared:
-            count, written = len(chunk.prepared), self._upsert(chunk.prepared)
+    def commit(self, group: list[Chunk], report: ImportReport) -> None:
+        """The group's rows: one transaction for staged chunks (see GROUP_ROWS), else
+        one a chunk. Every chunk is audited on its own, with its lines."""
+        chunks = [c for c in group if c.staged is not None or c.values or c.prepared]
+        if chunks and all(c.staged is not None for c in chunks):
+            written_each = self._copy([c.staged for c in chunks if c.staged is not None])
         else:
-            return
-        report.batches += 1
-        report.written += len(written)
-        report.unchanged += count - len(written)
-        self.store.audit.emit(
-            AuditEvent.of(
-                self.principal,
-                f"{self.target.kind}.import",
-                resource=self.target.kind,
-                first_line=chunk.lines[0],
-                last_line=chunk.lines[-1],
-                rows=count,
-                written=len(written),
+            written_each = [self._write(chunk) for chunk in chunks]
+        for chunk, written in zip(chunks, written_each, strict=True):
+            count = len(chunk.prepared) if chunk.prepared else len(chunk.lines)
+            report.batches += 1
+            report.written += len(written)
+            report.unchanged += count - len(written)
+            self.store.audit.emit(
+                AuditEvent.of(
+                    self.principal,
+                    f"{self.target.kind}.import",
+                    resource=self.target.kind,
+                    first_line=chunk.lines[0],
+                    last_line=chunk.lines[-1],
+                    rows=count,
+                    written=len(written),
+                )
             )
-        )
 
-    def _copy(self, staged: str) -> list[int]:
+    def _write(self, chunk: Chunk) -> list[int]:
+        if chunk.staged is not None:
+            return self._copy([chunk.staged])[0]
+        if chunk.values is not None:
+            return self._copy_values(chunk.values, chunk.listed or [])
+        return self._upsert(chunk.prepared)
+
+    def _copy(self, staged: list[str]) -> list[list[int]]:
+        """Staging files attached together and copied in one transaction."""
         raw = self._raw()
-        raw.execute("ATTACH DATABASE ? AS stage", (staged,))
+        schemas: list[str] = []
         try:
+            for n, path in enumerate(staged):
+                raw.execute(f"ATTACH DATABASE ? AS stage{n}", (path,))
+                schemas.append(f"stage{n}")
             try:
-                written = self._copy_attached(fresh=self.fresh)
+                written = self._copy_attached(schemas, fresh=self.fresh)
             except IntegrityError:
                 if not self.fresh:
                     raise
                 self.fresh = False  # another writer added a row of this owner meanwhile
-                written = self._copy_attached(fresh=False)
+                written = self._copy_attached(schemas, fresh=False)
         finally:
-            raw.execute("DETACH DATABASE stage")
-        Path(staged).unlink(missing_ok=True)
+            for schema in schemas:
+                raw.execute(f"DETACH DATABASE {schema}")
+        for path in staged:
+            Path(path).unlink(missing_ok=True)
         return written
 
-    def _copy_attached(self, *, fresh: bool) -> list[int]:
+    def _copy_attached(self, schemas: list[str], *, fresh: bool) -> list[list[int]]:
         conn = self._conn
         assert conn is not None
+        written = []
         with conn.begin():
-            count = conn.exec_driver_sql("SELECT count(*) FROM stage.rows").scalar_one()
-            written = bulk.copy_staged(conn, *self._owner_args(), (1, int(count)), fresh=fresh)
+            for schema in schemas:
+                count = conn.exec_driver_sql(f"SELECT count(*) FROM {schema}.rows").scalar_one()  # noqa: S608
+                written.append(
+                    bulk.copy_staged(
+                        conn, *self._owner_args(), (1, int(count)), fresh=fresh, schema=schema
+                    )
+                )
         return written
 
     def _copy_values(

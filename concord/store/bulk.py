@@ -96,10 +96,11 @@ def copy_staged(
     rows: tuple[int, int],
     *,
     fresh: bool = False,
+    schema: str = "stage",
 ) -> list[int]:
     """Upsert staged rows ``rows`` (first, last rowid of ``stage.rows``) by (owner, reference).
 
-    SQLite only, with the staging file attached as ``stage``. Changed rows
+    SQLite only, with the staging file attached as ``schema``. Changed rows
     (another content hash) are updated and their access lists reset; new rows
     are copied in stage order, so they take consecutive ids (this writer holds
     the lock). Unchanged rows are left alone. Returns the ids written; their
@@ -119,7 +120,7 @@ def copy_staged(
         else [
             int(i)
             for (i,) in conn.exec_driver_sql(
-                f"SELECT t.id FROM stage.rows s JOIN {name} t"  # noqa: S608 - schema names
+                f"SELECT t.id FROM {schema}.rows s JOIN {name} t"  # noqa: S608 - schema names
                 " ON t.owner = ? AND t.reference = s.reference"
                 " WHERE s.rowid BETWEEN ? AND ? AND t.content_hash <> s.content_hash",
                 (owner, first, last),
@@ -130,7 +131,7 @@ def copy_staged(
         assignments = ", ".join(f"{c} = s.{c}" for c in columns if c != "reference")
         conn.exec_driver_sql(
             f"UPDATE {name} SET {assignments}, version = {name}.version + 1, updated_at = ?"  # noqa: S608
-            f" FROM stage.rows s WHERE s.rowid BETWEEN ? AND ? AND {name}.owner = ?"
+            f" FROM {schema}.rows s WHERE s.rowid BETWEEN ? AND ? AND {name}.owner = ?"
             f" AND {name}.reference = s.reference AND {name}.content_hash <> s.content_hash",
             (now, first, last, owner),
         )
@@ -150,7 +151,7 @@ def copy_staged(
     )
     inserted = conn.exec_driver_sql(
         f"INSERT INTO {name} (owner, {', '.join(columns)}, version, created_at, updated_at,"  # noqa: S608
-        f" created_by) SELECT ?, {selected}, 1, ?, ?, ? FROM stage.rows s"
+        f" created_by) SELECT ?, {selected}, 1, ?, ?, ? FROM {schema}.rows s"
         f" WHERE s.rowid BETWEEN ? AND ?{absent} ORDER BY s.rowid",
         (owner, now, now, created_by, first, last, *(() if fresh else (owner,))),
     ).rowcount
@@ -161,7 +162,8 @@ def copy_staged(
     # Access lists of the restricted rows written (new, or changed and reset above).
     grant = (
         f"INSERT INTO {record_access.name} (kind, record_id, country)"  # noqa: S608
-        " SELECT ?, t.id, a.country FROM stage.access a JOIN stage.rows s ON s.rowid = a.row"
+        f" SELECT ?, t.id, a.country FROM {schema}.access a"
+        f" JOIN {schema}.rows s ON s.rowid = a.row"
         f" JOIN {name} t ON t.owner = ? AND t.reference = s.reference"
         " WHERE a.row BETWEEN ? AND ? AND "
     )
