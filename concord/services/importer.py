@@ -340,8 +340,10 @@ class _Writer:
         """The group's rows: one transaction for staged chunks (see GROUP_ROWS), else
         one a chunk. Every chunk is audited on its own, with its lines."""
         chunks = [c for c in group if c.staged is not None or c.values or c.prepared]
-        if chunks and all(c.staged is not None for c in chunks):
-            written_each = self._copy([c.staged for c in chunks if c.staged is not None])
+        staged = [c.staged for c in chunks if c.staged is not None]
+        if staged:
+            assert len(staged) == len(chunks), "an import stages every chunk or none"
+            written_each = self._copy(staged)
         else:
             written_each = [self._write(chunk) for chunk in chunks]
         for chunk, written in zip(chunks, written_each, strict=True):
@@ -362,8 +364,7 @@ class _Writer:
             )
 
     def _write(self, chunk: Chunk) -> list[int]:
-        if chunk.staged is not None:
-            return self._copy([chunk.staged])[0]
+        """An unstaged chunk in its own transaction."""
         if chunk.values is not None:
             return self._copy_values(chunk.values, chunk.listed or [])
         return self._upsert(chunk.prepared)

@@ -98,7 +98,8 @@ def copy_staged(
     fresh: bool = False,
     schema: str = "stage",
 ) -> list[int]:
-    """Upsert staged rows ``rows`` (first, last rowid of ``stage.rows``) by (owner, reference).
+    """Upsert staged rows ``rows`` (first, last rowid of ``rows`` in ``schema``) by (owner,
+    reference).
 
     SQLite only, with the staging file attached as ``schema``. Changed rows
     (another content hash) are updated and their access lists reset; new rows
