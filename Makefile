@@ -9,6 +9,7 @@ PORT ?= 8000
 .PHONY: demo test lint typecheck pytest serve clean bench
 
 $(STAMP): pyproject.toml
+	bash scripts/ensure-build-deps.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'

@@ -391,6 +391,43 @@ for _path, _name in (
     )
 
 
+@app.command()
+def screen(
+    watchlist: Annotated[
+        Path, typer.Option(help="CSV id,name,dob,nationality,sex[,aliases (|-separated)]")
+    ],
+    queries: Annotated[Path, typer.Option(help="CSV qid,name,dob,nationality,sex")],
+    out: Annotated[Path, typer.Option(help="JSONL answers, one line per query, in order")],
+    workers: Annotated[int, typer.Option(min=0, max=64, help="processes (0: one a CPU)")] = 0,
+) -> None:
+    """Screen people against a watchlist file, with no database.
+
+    Each output line: {"qid", "hits": [{"id", "score", "name", "verdict"}]} best first, at
+    most 10, down to the floor in the settings; "error" {code, message, field} on a query
+    that could not be checked. A bad watchlist row stops the run (exit code 2).
+    """
+    from concord.matching.check import Thresholds
+    from concord.services.screening import load_watchlist
+    from concord.services.screening import screen as run_screen
+
+    settings = get_settings()
+    thresholds = Thresholds(
+        settings.name_hit_threshold, settings.name_possible_threshold, settings.name_floor
+    )
+    try:
+        index = load_watchlist(watchlist)
+        report = run_screen(index, queries, out, thresholds=thresholds, workers=workers or None)
+    except ConcordError as exc:
+        where = f" ({exc.field})" if exc.field else ""
+        console.print(f"[red]error{where}:[/red] {exc.message}")
+        raise typer.Exit(2) from None
+    console.print(
+        f"screened {report.queries} queries against {report.records} people "
+        f"({report.names} names): {report.with_hits} with a hit, {report.errors} refused; "
+        f"answers in {out}"
+    )
+
+
 @check_app.command("documents")
 def check_documents(
     file: Annotated[

@@ -24,6 +24,9 @@ class CountryInfo:
     is_organisation: bool = False
 
 
+KOSOVO = CountryInfo("XKX", "XK", "Kosovo")
+
+
 @cache
 def all_countries() -> dict[str, CountryInfo]:
     """Every ISO 3166-1 country by alpha-3 code, plus the organisation."""
@@ -32,6 +35,9 @@ def all_countries() -> dict[str, CountryInfo]:
         for c in pycountry.countries
     }
     table[ORGANISATION_CODE] = CountryInfo(ORGANISATION_CODE, "", ORGANISATION_NAME, True)
+    # Kosovo has no ISO code yet; XK / XKX are the user-assigned codes in common use
+    # (the EU, the Red Cross, OFAC and Kosovo's own documents).
+    table[KOSOVO.code] = KOSOVO
     return table
 
 

@@ -1,0 +1,238 @@
+"""The in-memory name index: records, their names, and posting lists of name keys.
+
+Every name of a record (primary and aliases) is an entry; each of its words
+posts the entry under its Latin spellings (``l:``), consonant skeletons
+(``k:``) and rigour name symbols (``NAME:…``, ``NICK:…``). A query gathers the
+entries its words post to, ranks them by the weight of the words they share,
+and aligns only the best few with the query: a million names are never
+compared one by one. Posting lists are ``array('i')`` (four bytes an entry),
+read through numpy without copying.
+
+Records are replaced or removed in place (a change-log follower does that);
+a removed record's entries stay in the posting lists as tombstones and are
+skipped, until the next full rebuild.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from array import array
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from concord.matching.analysis import AnalysedName, Token, analyse
+from concord.matching.common_names import is_common
+from concord.matching.compare import Alignment, align
+from concord.matching.facts import Facts
+
+# A key posting more entries than this is used only when a word has no rarer key.
+KEY_CAP = 20_000
+# Entries gathered for one query before ranking; beyond it the commonest words drop out.
+GATHER_BUDGET = 120_000
+SCORED_ENTRIES = 96
+
+
+@dataclass(slots=True)
+class Record:
+    """What the index keeps of a person record to score and show it."""
+
+    key: Any  # the record's id in its source (store id, watchlist id)
+    names: tuple[str, ...]
+    facts: Facts
+    payload: Any = None  # the caller's (owner and access, for the policy)
+    entries: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """One name entry aligned with the query."""
+
+    record: Record
+    name: str
+    tokens: tuple[Token, ...]
+    alignment: Alignment
+
+
+def token_keys(t: Token) -> list[str]:
+    if t.particle or t.initial:
+        return []
+    keys = ["l:" + f for f in t.latin[:3]]
+    keys += ["k:" + s for s in t.skeletons if len(s) >= 2]
+    keys += list(t.symbols)
+    return keys
+
+
+class NameIndex:
+    def __init__(self) -> None:
+        self.records: list[Record | None] = []
+        self._slot_of: dict[Any, int] = {}
+        self._entry_record = array("i")
+        self._entry_length = array("B")  # words in the name: fewer is a closer single-word match
+        self._entry_tokens: list[tuple[Token, ...]] = []
+        self._entry_name: list[str] = []
+        self._postings: dict[str, array[int]] = {}
+        self._df: dict[str, int] = {}  # entries per first Latin spelling, for word weights
+        self._live_entries = 0
+        self.lock = threading.RLock()
+
+    def __len__(self) -> int:
+        return len(self._slot_of)
+
+    @property
+    def entries(self) -> int:
+        return self._live_entries
+
+    def add(self, key: Any, names: Iterable[str], facts: Facts, payload: Any = None) -> None:
+        """Index a record, replacing any earlier record with the same key."""
+        analysed = [analyse(n) for n in dict.fromkeys(names)]
+        with self.lock:
+            if key in self._slot_of:
+                self.remove(key)
+            slot = len(self.records)
+            record = Record(key, tuple(a.text for a in analysed), facts, payload)
+            self.records.append(record)
+            self._slot_of[key] = slot
+            for name in analysed:
+                if name.tokens:
+                    record.entries.append(self._add_entry(slot, name))
+
+    def _add_entry(self, slot: int, name: AnalysedName) -> int:
+        entry = len(self._entry_tokens)
+        self._entry_record.append(slot)
+        self._entry_length.append(min(255, len(name.tokens)))
+        self._entry_tokens.append(name.tokens)
+        self._entry_name.append(name.text)
+        self._live_entries += 1
+        seen: set[str] = set()
+        for t in name.tokens:
+            for k in token_keys(t):
+                if k not in seen:
+                    seen.add(k)
+                    posting = self._postings.get(k)
+                    if posting is None:
+                        posting = self._postings[k] = array("i")
+                    posting.append(entry)
+            if t.latin and t.latin[0] not in seen:
+                seen.add(t.latin[0])
+                self._df[t.latin[0]] = self._df.get(t.latin[0], 0) + 1
+        return entry
+
+    def remove(self, key: Any) -> bool:
+        with self.lock:
+            slot = self._slot_of.pop(key, None)
+            if slot is None:
+                return False
+            record = self.records[slot]
+            self.records[slot] = None
+            if record is not None:
+                for entry in record.entries:
+                    self._live_entries -= 1
+                    for t in {t.latin[0] for t in self._entry_tokens[entry] if t.latin}:
+                        self._df[t] = max(0, self._df.get(t, 1) - 1)
+            return True
+
+    def get(self, key: Any) -> Record | None:
+        slot = self._slot_of.get(key)
+        return None if slot is None else self.records[slot]
+
+    def weight(self, t: Token) -> float:
+        """How much a word identifies someone: rare words weigh more, particles hardly."""
+        if t.particle:
+            return 0.1
+        if t.initial:
+            return 0.3
+        n = self._live_entries + 1
+        df = self._df.get(t.latin[0], 0) if t.latin else 0
+        idf = math.log((n + 1) / (df + 1)) / math.log(n + 1)
+        w = 0.3 + 0.7 * idf
+        if is_common(t):
+            w = min(w, 0.6)
+        return w
+
+    def search(
+        self,
+        query: AnalysedName,
+        *,
+        visible: Callable[[Record], bool] | None = None,
+        limit: int = SCORED_ENTRIES,
+    ) -> list[Scored]:
+        """The best-aligned name of each candidate record, best first (not yet cut)."""
+        with self.lock:
+            entries = self._gather(query.tokens, limit)
+            best: dict[int, Scored] = {}
+            for entry in entries:
+                slot = self._entry_record[entry]
+                record = self.records[slot]
+                if record is None or entry not in record.entries:
+                    continue
+                if visible is not None and not visible(record):
+                    continue
+                tokens = self._entry_tokens[entry]
+                alignment = align(query.tokens, tokens, self.weight)
+                if alignment.score <= 0:
+                    continue
+                held = best.get(slot)
+                if held is None or alignment.score > held.alignment.score:
+                    best[slot] = Scored(record, self._entry_name[entry], tokens, alignment)
+        return sorted(best.values(), key=lambda s: s.alignment.score, reverse=True)
+
+    def candidate_keys(self, query: AnalysedName, limit: int = SCORED_ENTRIES) -> list[Any]:
+        """Keys of the records the index gathers for a query, before any alignment."""
+        with self.lock:
+            keys: dict[Any, None] = {}
+            for entry in self._gather(query.tokens, limit):
+                record = self.records[self._entry_record[entry]]
+                if record is not None:
+                    keys[record.key] = None
+            return list(keys)
+
+    def _gather(self, tokens: Sequence[Token], limit: int) -> list[int]:
+        """Entries sharing the most query weight, ``limit`` at most (more when tied at the cut)."""
+        groups: list[tuple[int, float, np.ndarray]] = []
+        for t in tokens:
+            arrays = self._token_postings(t)
+            if not arrays:
+                continue
+            found = np.unique(np.concatenate(arrays)) if len(arrays) > 1 else arrays[0]
+            groups.append((len(found), self.weight(t), found))
+        if not groups:
+            return []
+        groups.sort(key=lambda g: g[0])
+        kept: list[tuple[int, float, np.ndarray]] = []
+        total = 0
+        for g in groups:
+            if kept and total + g[0] > GATHER_BUDGET:
+                break
+            kept.append(g)
+            total += g[0]
+        lengths = np.frombuffer(self._entry_length, dtype=np.uint8)
+        if len(kept) == 1:
+            unique = kept[0][2]
+            if len(unique) <= limit:
+                return [int(e) for e in unique]
+            sums = -lengths[unique].astype(np.float32)  # the fewer other words, the closer
+        else:
+            everything = np.concatenate([g[2] for g in kept])
+            weights = np.concatenate([np.full(len(g[2]), g[1], dtype=np.float32) for g in kept])
+            unique, inverse = np.unique(everything, return_inverse=True)
+            sums = np.bincount(inverse, weights=weights) - 0.01 * lengths[unique]
+        if len(unique) > limit:
+            cut = np.argpartition(-sums, limit - 1)[:limit]
+            unique = unique[cut]
+        return [int(e) for e in unique]
+
+    def _token_postings(self, t: Token) -> list[np.ndarray]:
+        found: list[tuple[int, array[int]]] = []
+        for k in token_keys(t):
+            posting = self._postings.get(k)
+            if posting is not None:
+                found.append((len(posting), posting))
+        if not found:
+            return []
+        found.sort(key=lambda f: f[0])
+        chosen = [f[1] for f in found if f[0] <= KEY_CAP] or [found[0][1]]
+        return [np.frombuffer(p, dtype=np.int32) for p in chosen]
