@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 
@@ -90,6 +91,7 @@ class Token:
     script: str
     particle: bool
     initial: bool
+    keys: tuple[str, ...]  # what the index posts a name under for this word
 
     @property
     def display(self) -> str:
@@ -141,15 +143,30 @@ def token(word: str) -> Token:
         forms = (word,)
     first = forms[0]
     skeletons = frozenset(skeleton(f) for f in forms)
+    symbols = _symbols(word)
+    particle = first in PARTICLES
+    initial = len(first) == 1 and not first.isdigit()
+    keys: tuple[str, ...] = ()
+    if not (particle or initial):
+        keys = tuple(
+            dict.fromkeys(
+                [
+                    *("l:" + f for f in forms[:3]),
+                    *("k:" + k for k in sorted(skeletons) if len(k) >= 2),
+                    *sorted(symbols),
+                ]
+            )
+        )
     return Token(
         text=word,
         latin=forms,
         skeleton=skeleton(first),
         skeletons=skeletons,
-        symbols=_symbols(word),
+        symbols=symbols,
         script=main_script(word),
-        particle=first in PARTICLES,
-        initial=len(first) == 1 and not first.isdigit(),
+        particle=particle,
+        initial=initial,
+        keys=keys,
     )
 
 
@@ -160,7 +177,7 @@ def _symbols(word: str) -> frozenset[str]:
             if len(span.parts) == 1:
                 symbol = str(span.symbol)[1:-1]
                 if symbol.startswith(_SYMBOL_KINDS):
-                    found.add(symbol)
+                    found.add(sys.intern(symbol))
     return frozenset(found)
 
 

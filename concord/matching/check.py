@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from concord.domain.countries import normalise_country
@@ -11,6 +11,7 @@ from concord.errors import InvalidInput
 from concord.matching.analysis import AnalysedName, analyse, clean_name
 from concord.matching.explain import explain_alignment
 from concord.matching.facts import (
+    Evidence,
     Facts,
     adjust,
     compare_dob,
@@ -60,7 +61,7 @@ class Candidate:
 def person_query(
     name: str,
     dob: str | None = None,
-    nationality: str | list[str] | None = None,
+    nationality: str | Sequence[str] | None = None,
     sex: str | None = None,
     *,
     field_prefix: str = "",
@@ -70,6 +71,18 @@ def person_query(
     analysed = analyse(text)
     if not analysed.tokens:
         raise InvalidInput("has no name words", field=field_prefix + "name")
+    return PersonQuery(analysed, person_facts(dob, nationality, sex, field_prefix=field_prefix))
+
+
+def person_facts(
+    dob: str | None = None,
+    nationality: str | Sequence[str] | None = None,
+    sex: str | None = None,
+    *,
+    field_prefix: str = "",
+) -> Facts:
+    """Date of birth, nationalities and sex validated: impossible dates and unknown
+    countries are refused, naming the field."""
     parts = None
     if dob:
         parts = parse_dob(str(parse_partial_date(dob, field=field_prefix + "dob")))
@@ -77,15 +90,25 @@ def person_query(
     if nationality:
         codes = [nationality] if isinstance(nationality, str) else nationality
         nationalities = tuple(
-            dict.fromkeys(normalise_country(c, field=field_prefix + "nationality") for c in codes)
+            dict.fromkeys(
+                _country(normalise_country(c, field=field_prefix + "nationality")) for c in codes
+            )
         )
     sex_code = None
     if sex:
-        sex_code = sex.strip().upper()[:1]
-        if sex.strip().upper() not in ("M", "F", "X", "U", "MALE", "FEMALE"):
+        value = sex.strip().upper()
+        if value not in ("M", "F", "X", "U", "MALE", "FEMALE"):
             raise InvalidInput("use M, F or X", field=field_prefix + "sex")
-        sex_code = None if sex_code in ("X", "U") else sex_code
-    return PersonQuery(analysed, Facts(parts, nationalities, sex_code))
+        sex_code = None if value[:1] in ("X", "U") else value[:1]
+    return Facts(parts, nationalities, sex_code)
+
+
+_COUNTRIES: dict[str, str] = {}
+
+
+def _country(code: str) -> str:
+    """One shared string per country code: a million records hold few distinct ones."""
+    return _COUNTRIES.setdefault(code, code)
 
 
 def check(
@@ -97,16 +120,26 @@ def check(
     visible: Callable[[Record], bool] | None = None,
 ) -> list[Candidate]:
     """Candidates at or above the floor, best first, ``limit`` at most."""
-    out: list[Candidate] = []
-    for scored in index.search(query.name, visible=visible):
-        candidate = _candidate(query, scored, thresholds)
-        if candidate.score >= thresholds.floor:
-            out.append(candidate)
-    out.sort(key=lambda c: (-c.score, str(c.record.key)))
-    return out[:limit]
+    scored = []
+    for s in index.search(query.name, visible=visible):
+        score, notes, evidence = _score(query, s)
+        if score >= thresholds.floor:
+            scored.append((score, str(s.record.key), s, notes, evidence))
+    scored.sort(key=lambda x: (-x[0], x[1]))
+    return [
+        Candidate(
+            s.record,
+            s.name,
+            score,
+            round(s.alignment.score, 4),
+            thresholds.verdict(score),
+            _explain(query, s, notes, evidence),
+        )
+        for score, _, s, notes, evidence in scored[:limit]
+    ]
 
 
-def _candidate(query: PersonQuery, scored: Scored, thresholds: Thresholds) -> Candidate:
+def _score(query: PersonQuery, scored: Scored) -> tuple[float, list[str], list[Evidence]]:
     alignment = scored.alignment
     name_score = alignment.score
     notes: list[str] = []
@@ -128,22 +161,20 @@ def _candidate(query: PersonQuery, scored: Scored, thresholds: Thresholds) -> Ca
         )
         if e is not None
     ]
-    score = round(adjust(name_score, evidence), 4)
+    return round(adjust(name_score, evidence), 4), notes, evidence
+
+
+def _explain(
+    query: PersonQuery, scored: Scored, notes: list[str], evidence: list[Evidence]
+) -> tuple[str, ...]:
     explanation = [
-        *explain_alignment(query.name.tokens, scored.tokens, alignment),
+        *explain_alignment(query.name.tokens, scored.tokens, scored.alignment),
         *notes,
         *(e.text for e in evidence),
     ]
     if not any(e.field == "dob" for e in evidence):
-        explanation.append(_missing_dob(query.facts, facts))
-    return Candidate(
-        scored.record,
-        scored.name,
-        score,
-        round(alignment.score, 4),
-        thresholds.verdict(score),
-        tuple(explanation),
-    )
+        explanation.append(_missing_dob(query.facts, scored.record.facts))
+    return tuple(explanation)
 
 
 def _missing_dob(q: Facts, c: Facts) -> str:

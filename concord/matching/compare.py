@@ -12,12 +12,13 @@ missing from the record more than a middle name the record adds.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
 
-from concord.matching.analysis import Token, token
+from concord.matching.analysis import Token
+from concord.matching.phonetic import skeleton
 
 SAME = "same"
 TRANSLITERATION = "transliteration"
@@ -68,13 +69,35 @@ def _compare_tokens(q: Token, c: Token) -> tuple[float, str]:
     best = spelling_similarity(q, c)
     how = SPELLING
     shared = q.skeletons & c.skeletons
-    if shared and max(len(s) for s in shared) >= 3:
-        # The same consonants: halfway from the spelling's similarity to certainty.
-        best, how = (best + 1) / 2, SOUNDS_ALIKE
+    # Two names both known to rigour, as different names (Mohammed, Mahmoud), are not
+    # one name in two transliterations even when their consonants agree.
+    known_apart = bool(q.symbols) and bool(c.symbols)
+    # From a script that writes no short vowels the consonants are the main evidence,
+    # even two of them.
+    vowelless = _vowelless(q, c)
+    needed = 2 if vowelless else 3
+    if shared and not known_apart and max(len(s) for s in shared) >= needed:
+        best, how = _sounds_alike(best, vowelless), SOUNDS_ALIKE
     shortest = min(len(q.latin[0]), len(c.latin[0]))
     if best < (SHORT_TOKEN_SIMILARITY if shortest <= 4 else MIN_TOKEN_SIMILARITY):
         return 0.0, ""
     return best, how
+
+
+# Scripts that leave short vowels unwritten, so a romanisation cannot know them.
+VOWELLESS_SCRIPTS = frozenset({"Arabic", "Hebrew", "Syriac", "Thaana", "Thai"})
+
+
+def _vowelless(q: Token, c: Token) -> bool:
+    return q.script != c.script and (q.script in VOWELLESS_SCRIPTS or c.script in VOWELLESS_SCRIPTS)
+
+
+def _sounds_alike(spelling: float, vowelless: bool) -> float:
+    """The same consonants: halfway from the spelling's similarity to certainty; further
+    from a script without short vowels (ใจดี → cidi, Jaidee; محمد → mhmd)."""
+    if vowelless:
+        return 0.75 + 0.25 * spelling
+    return (spelling + 1) / 2
 
 
 def _syllabic(t: Token) -> bool:
@@ -106,8 +129,6 @@ class Alignment:
     evidence: float  # summed weight of the query words matched other than by initial
 
 
-Weight = Callable[[Token], float]
-
 # Words left over on both sides conflict (two different family names); words
 # left over on one side only are information the other side lacks (a middle
 # name, a patronymic, a second family name) and cost much less.
@@ -116,31 +137,47 @@ ONE_SIDED = 0.3
 JOIN_MIN = 0.84
 
 
-def _joins(tokens: Sequence[Token]) -> list[tuple[tuple[int, ...], Token]]:
-    """Adjacent words written as one (over a particle too: abd al rahman → abdalrahman)."""
-    out: list[tuple[tuple[int, ...], Token]] = []
+_spelling_cache: dict[tuple[str, str], float] = {}
+
+
+def _joins(
+    tokens: Sequence[Token], free: set[int]
+) -> list[tuple[tuple[int, ...], tuple[str, ...], str]]:
+    """Adjacent words written as one (over a particle too: abd al rahman → abdalrahman),
+    at least one of them left free by the first alignment: the span, its Latin
+    spellings and the script of its first word."""
+    out: list[tuple[tuple[int, ...], tuple[str, ...], str]] = []
     n = len(tokens)
     for i in range(n - 1):
         a, b = tokens[i], tokens[i + 1]
-        if a.initial or b.initial:
+        if a.initial or b.initial or (i not in free and i + 1 not in free):
             continue
-        out.append(((i, i + 1), token(a.text + b.text)))
+        forms = tuple({x + y for x in a.latin[:2] for y in b.latin[:2]})
+        out.append(((i, i + 1), forms, a.script))
         if b.particle and i + 2 < n and not tokens[i + 2].initial:
             c = tokens[i + 2]
-            out.append(((i, i + 1, i + 2), token(a.text + b.text + c.text)))
+            forms = tuple({x + b.latin[0] + y for x in a.latin[:2] for y in c.latin[:2]})
+            out.append(((i, i + 1, i + 2), forms, a.script))
     return out
 
 
-def align(q_tokens: Sequence[Token], c_tokens: Sequence[Token], weight: Weight) -> Alignment:
-    """Greedy best-first alignment; every word is used once at most."""
-    options: list[Pair] = []
-    for i, q in enumerate(q_tokens):
-        for j, c in enumerate(c_tokens):
-            s, how = token_similarity(q, c)
-            if s > 0:
-                options.append(Pair((i,), (j,), s, how))
-    if len(q_tokens) > 1 or len(c_tokens) > 1:
-        options += _joined_options(q_tokens, c_tokens)
+def _joined_similarity(forms: tuple[str, ...], script: str, t: Token) -> float:
+    """Like two tokens' similarity, from spelling and consonants only."""
+    key = (forms[0], t.text)
+    found = _spelling_cache.get(key)
+    if found is None:
+        if len(_spelling_cache) > 1_000_000:
+            _spelling_cache.clear()
+        found = max(Indel.normalized_similarity(f, g) for f in forms for g in t.latin)
+        shared = {skeleton(f) for f in forms} & t.skeletons
+        if shared and max(len(k) for k in shared) >= 3:
+            vowelless = script != t.script and VOWELLESS_SCRIPTS.intersection((script, t.script))
+            found = _sounds_alike(found, bool(vowelless))
+        _spelling_cache[key] = found
+    return found
+
+
+def _greedy(options: list[Pair]) -> tuple[list[Pair], set[int], set[int]]:
     options.sort(key=lambda p: (p.score, len(p.q) + len(p.c)), reverse=True)
     used_q: set[int] = set()
     used_c: set[int] = set()
@@ -150,8 +187,31 @@ def align(q_tokens: Sequence[Token], c_tokens: Sequence[Token], weight: Weight) 
             chosen.append(pair)
             used_q.update(pair.q)
             used_c.update(pair.c)
-    wq = [weight(t) for t in q_tokens]
-    wc = [weight(t) for t in c_tokens]
+    return chosen, used_q, used_c
+
+
+def align(
+    q_tokens: Sequence[Token],
+    c_tokens: Sequence[Token],
+    wq: Sequence[float],
+    wc: Sequence[float],
+) -> Alignment:
+    """Greedy best-first alignment; every word is used once at most. ``wq`` and ``wc``
+    are the words' weights."""
+    options: list[Pair] = []
+    for i, q in enumerate(q_tokens):
+        for j, c in enumerate(c_tokens):
+            s, how = token_similarity(q, c)
+            if s > 0:
+                options.append(Pair((i,), (j,), s, how))
+    chosen, used_q, used_c = _greedy(options)
+    nq, nc = len(q_tokens), len(c_tokens)
+    if (len(used_q) < nq or len(used_c) < nc) and (nq > 1 or nc > 1):
+        free_q = set(range(nq)) - used_q
+        free_c = set(range(nc)) - used_c
+        joined = _joined_options(q_tokens, c_tokens, free_q, free_c)
+        if joined:
+            chosen, used_q, used_c = _greedy(options + joined)
     got = 0.0
     matched = 0.0
     strong = 0
@@ -163,8 +223,8 @@ def align(q_tokens: Sequence[Token], c_tokens: Sequence[Token], weight: Weight) 
         if pair.how != INITIAL and not all(q_tokens[i].particle for i in pair.q):
             strong += 1
             evidence += w
-    unmatched_q = tuple(i for i in range(len(q_tokens)) if i not in used_q)
-    unmatched_c = tuple(j for j in range(len(c_tokens)) if j not in used_c)
+    unmatched_q = tuple(i for i in range(nq) if i not in used_q)
+    unmatched_c = tuple(j for j in range(nc) if j not in used_c)
     missing = sum(wq[i] for i in unmatched_q)
     extra = sum(wc[j] for j in unmatched_c)
     conflict = min(missing, extra)
@@ -174,16 +234,29 @@ def align(q_tokens: Sequence[Token], c_tokens: Sequence[Token], weight: Weight) 
     return Alignment(tuple(chosen), unmatched_q, unmatched_c, score, strong, evidence)
 
 
-def _joined_options(q_tokens: Sequence[Token], c_tokens: Sequence[Token]) -> list[Pair]:
+def _joined_options(
+    q_tokens: Sequence[Token], c_tokens: Sequence[Token], free_q: set[int], free_c: set[int]
+) -> list[Pair]:
+    """Two words on one side against one free word on the other."""
     out: list[Pair] = []
-    for span, joined in _joins(q_tokens):
-        for j, c in enumerate(c_tokens):
-            s = spelling_similarity(joined, c)
-            if s >= JOIN_MIN:
-                out.append(Pair(span, (j,), s, JOINED))
-    for span, joined in _joins(c_tokens):
-        for i, q in enumerate(q_tokens):
-            s = spelling_similarity(q, joined)
-            if s >= JOIN_MIN:
-                out.append(Pair((i,), span, s, JOINED))
+    if free_c:
+        for span, forms, script in _joins(q_tokens, free_q):
+            for j in free_c:
+                if _could_join(forms, c_tokens[j]):
+                    s = _joined_similarity(forms, script, c_tokens[j])
+                    if s >= JOIN_MIN:
+                        out.append(Pair(span, (j,), s, JOINED))
+    if free_q:
+        for span, forms, script in _joins(c_tokens, free_c):
+            for i in free_q:
+                if _could_join(forms, q_tokens[i]):
+                    s = _joined_similarity(forms, script, q_tokens[i])
+                    if s >= JOIN_MIN:
+                        out.append(Pair((i,), span, s, JOINED))
     return out
+
+
+def _could_join(forms: tuple[str, ...], t: Token) -> bool:
+    """Indel similarity is at most 2·min/(sum) of the lengths: skip what cannot reach
+    (skeletons can lift it, so only what is far off)."""
+    return any(2 * min(len(a), len(f)) >= 0.6 * (len(a) + len(f)) for a in forms for f in t.latin)

@@ -33,7 +33,7 @@ from concord.matching.facts import Facts
 KEY_CAP = 20_000
 # Entries gathered for one query before ranking; beyond it the commonest words drop out.
 GATHER_BUDGET = 120_000
-SCORED_ENTRIES = 96
+SCORED_ENTRIES = 40
 
 
 @dataclass(slots=True)
@@ -57,15 +57,6 @@ class Scored:
     alignment: Alignment
 
 
-def token_keys(t: Token) -> list[str]:
-    if t.particle or t.initial:
-        return []
-    keys = ["l:" + f for f in t.latin[:3]]
-    keys += ["k:" + s for s in t.skeletons if len(s) >= 2]
-    keys += list(t.symbols)
-    return keys
-
-
 class NameIndex:
     def __init__(self) -> None:
         self.records: list[Record | None] = []
@@ -77,6 +68,8 @@ class NameIndex:
         self._postings: dict[str, array[int]] = {}
         self._df: dict[str, int] = {}  # entries per first Latin spelling, for word weights
         self._live_entries = 0
+        self._sums = np.zeros(0, dtype=np.float32)
+        self._stamps = np.zeros(0, dtype=np.int8)
         self.lock = threading.RLock()
 
     def __len__(self) -> int:
@@ -107,18 +100,16 @@ class NameIndex:
         self._entry_tokens.append(name.tokens)
         self._entry_name.append(name.text)
         self._live_entries += 1
-        seen: set[str] = set()
-        for t in name.tokens:
-            for k in token_keys(t):
-                if k not in seen:
-                    seen.add(k)
-                    posting = self._postings.get(k)
-                    if posting is None:
-                        posting = self._postings[k] = array("i")
-                    posting.append(entry)
-            if t.latin and t.latin[0] not in seen:
-                seen.add(t.latin[0])
-                self._df[t.latin[0]] = self._df.get(t.latin[0], 0) + 1
+        postings = self._postings
+        df = self._df
+        keys = {k for t in name.tokens for k in t.keys} if len(name.tokens) > 1 else None
+        for k in keys if keys is not None else name.tokens[0].keys:
+            posting = postings.get(k)
+            if posting is None:
+                posting = postings[k] = array("i")
+            posting.append(entry)
+        for form in {t.latin[0] for t in name.tokens}:
+            df[form] = df.get(form, 0) + 1
         return entry
 
     def remove(self, key: Any) -> bool:
@@ -163,6 +154,15 @@ class NameIndex:
         """The best-aligned name of each candidate record, best first (not yet cut)."""
         with self.lock:
             entries = self._gather(query.tokens, limit)
+            weights: dict[int, float] = {}
+
+            def weight(t: Token) -> float:
+                w = weights.get(id(t))
+                if w is None:
+                    w = weights[id(t)] = self.weight(t)
+                return w
+
+            wq = [weight(t) for t in query.tokens]
             best: dict[int, Scored] = {}
             for entry in entries:
                 slot = self._entry_record[entry]
@@ -172,7 +172,7 @@ class NameIndex:
                 if visible is not None and not visible(record):
                     continue
                 tokens = self._entry_tokens[entry]
-                alignment = align(query.tokens, tokens, self.weight)
+                alignment = align(query.tokens, tokens, wq, [weight(t) for t in tokens])
                 if alignment.score <= 0:
                     continue
                 held = best.get(slot)
@@ -191,43 +191,61 @@ class NameIndex:
             return list(keys)
 
     def _gather(self, tokens: Sequence[Token], limit: int) -> list[int]:
-        """Entries sharing the most query weight, ``limit`` at most (more when tied at the cut)."""
-        groups: list[tuple[int, float, np.ndarray]] = []
+        """Entries sharing the most query weight, ``limit`` at most.
+
+        Sums are kept in a scratch array as long as the entries (no sort, no hash
+        table); a stamp array makes each entry count once a word, however many of
+        the word's keys post it. Both are reset by the entries touched, not cleared.
+        """
+        groups: list[tuple[int, float, list[np.ndarray]]] = []
         for t in tokens:
             arrays = self._token_postings(t)
-            if not arrays:
-                continue
-            found = np.unique(np.concatenate(arrays)) if len(arrays) > 1 else arrays[0]
-            groups.append((len(found), self.weight(t), found))
+            if arrays:
+                groups.append((sum(len(a) for a in arrays), self.weight(t), arrays))
         if not groups:
             return []
         groups.sort(key=lambda g: g[0])
-        kept: list[tuple[int, float, np.ndarray]] = []
+        kept: list[tuple[int, float, list[np.ndarray]]] = []
         total = 0
         for g in groups:
             if kept and total + g[0] > GATHER_BUDGET:
                 break
             kept.append(g)
             total += g[0]
+        sums, stamps = self._scratch()
+        touched: list[np.ndarray] = []
+        for n, (_, weight, arrays) in enumerate(kept, start=1):
+            for a in arrays:
+                fresh = a[stamps[a] != n] if len(arrays) > 1 else a
+                stamps[fresh] = n
+                sums[fresh] += weight
+                touched.append(fresh)
+        everything = np.concatenate(touched) if len(touched) > 1 else touched[0]
         lengths = np.frombuffer(self._entry_length, dtype=np.uint8)
-        if len(kept) == 1:
-            unique = kept[0][2]
-            if len(unique) <= limit:
-                return [int(e) for e in unique]
-            sums = -lengths[unique].astype(np.float32)  # the fewer other words, the closer
-        else:
-            everything = np.concatenate([g[2] for g in kept])
-            weights = np.concatenate([np.full(len(g[2]), g[1], dtype=np.float32) for g in kept])
-            unique, inverse = np.unique(everything, return_inverse=True)
-            sums = np.bincount(inverse, weights=weights) - 0.01 * lengths[unique]
-        if len(unique) > limit:
-            cut = np.argpartition(-sums, limit - 1)[:limit]
-            unique = unique[cut]
-        return [int(e) for e in unique]
+        # fewer other words is closer: the tie-break among equal sums
+        ranked = sums[everything] - 0.01 * lengths[everything]
+        sums[everything] = 0
+        stamps[everything] = 0
+        if len(everything) <= limit:
+            return list(dict.fromkeys(everything.tolist()))
+        # an entry found by several words appears once for each, with the same sum:
+        # take enough of the best to leave ``limit`` distinct ones
+        cut = min(len(everything) - 1, limit * len(kept))
+        best = np.argpartition(-ranked, cut)[: cut + 1]
+        best = best[np.argsort(-ranked[best], kind="stable")]
+        return list(dict.fromkeys(everything[best].tolist()))[:limit]
+
+    def _scratch(self) -> tuple[np.ndarray, np.ndarray]:
+        size = len(self._entry_tokens)
+        if self._sums.shape[0] < size:
+            grown = max(size, int(self._sums.shape[0] * 1.5), 1024)
+            self._sums = np.zeros(grown, dtype=np.float32)
+            self._stamps = np.zeros(grown, dtype=np.int8)
+        return self._sums, self._stamps
 
     def _token_postings(self, t: Token) -> list[np.ndarray]:
         found: list[tuple[int, array[int]]] = []
-        for k in token_keys(t):
+        for k in t.keys:
             posting = self._postings.get(k)
             if posting is not None:
                 found.append((len(posting), posting))

@@ -14,6 +14,7 @@ import re
 # Longest first: a regex alternation takes the first alternative that matches.
 _DIGRAPHS = [
     ("schtsch", "S"),
+    ("shtch", "S"),
     ("shch", "S"),
     ("tsch", "C"),
     ("sch", "S"),

@@ -168,8 +168,11 @@ def latin_forms(token: str) -> tuple[str, ...]:
         if script == "Hangul" and len(parts) == 1:
             forms.extend(KOREAN_SURNAMES.get(parts[0], ()))
     else:
-        romanised = _letters(_icu("Any-Latin; Latin-ASCII").transliterate(token))
+        raw = _icu("Any-Latin; Latin-ASCII").transliterate(token)
+        romanised = _letters(raw)
         forms.append(romanised)
+        if script == "Arabic" and "ʿ" in raw:  # an ayn is often written as a vowel: ʿbd → abd
+            forms.append(_letters(raw.replace("ʿ", "a")))
         forms.extend(_script_variants(romanised, script))
     forms = [f for f in forms if f]
     if script in ("Hiragana", "Katakana"):
@@ -180,13 +183,21 @@ def latin_forms(token: str) -> tuple[str, ...]:
 def _script_variants(romanised: str, script: str) -> list[str]:
     """Spellings a romanisation misses: Devanagari without the final schwa, Arabic without al-."""
     out: list[str] = []
+    if script == "Thai" and "c" in romanised:  # ICU writes จ as c, the RTGS as ch
+        out.append(romanised.replace("c", "ch"))
     if script in _INDIC and len(romanised) > 3 and romanised.endswith("a"):
         out.append(romanised[:-1])
-    if script == "Arabic":
-        if romanised.startswith("al") and len(romanised) > 4:
-            out.append(romanised[2:])
-        if romanised.endswith("h") and len(romanised) > 3:  # ta marbuta / final he
-            out.append(romanised[:-1] + "a")
+    if script in ("Arabic", "Hebrew"):
+        stem = romanised
+        if script == "Arabic" and romanised.startswith("al") and len(romanised) > 4:
+            stem = romanised[2:]
+            out.append(stem)
+        if script == "Arabic" and stem.endswith("h") and len(stem) > 3:  # ta marbuta, final he
+            out.append(stem[:-1] + "a")
+        # w and y inside a word mostly write long vowels (jbwry: Jaburi, Jubouri)
+        inner = stem[:1] + stem[1:].replace("w", "").replace("y", "")
+        if inner != stem and len(inner) >= 2:
+            out.append(inner)
     return out
 
 

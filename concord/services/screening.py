@@ -19,7 +19,13 @@ from typing import Any
 import orjson
 
 from concord.errors import ConcordError, InvalidInput
-from concord.matching.check import Candidate, PersonQuery, Thresholds, check, person_query
+from concord.matching.check import (
+    Candidate,
+    PersonQuery,
+    Thresholds,
+    check,
+    person_query,
+)
 from concord.matching.common_names import common_latin_forms
 from concord.matching.index import NameIndex
 
