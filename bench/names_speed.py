@@ -104,7 +104,7 @@ def queries(
     synthetic = [p for p in people if p[0].startswith("S")]
     made = []
     for _ in range(count):
-        key, names, dob, nationality, sex = rnd.choice(synthetic)
+        _key, names, dob, nationality, sex = rnd.choice(synthetic)
         made.append((variant(rnd, names[0]), dob if rnd.random() < 0.5 else "", nationality, sex))
     mixed = dev[:count] + made
     rnd.shuffle(mixed)
@@ -187,7 +187,8 @@ def main() -> None:
         [
             "(a) single queries, in-process",
             f"{len(times) / sum(times):,.0f}",
-            f"p50 {p50 * 1e3:.2f} ms, p99 {p99 * 1e3:.2f} ms, mean {np.mean(times) * 1e3:.2f} ms, max {max(times) * 1e3:.1f} ms",
+            f"p50 {p50 * 1e3:.2f} ms, p99 {p99 * 1e3:.2f} ms, "
+            f"mean {np.mean(times) * 1e3:.2f} ms, max {max(times) * 1e3:.1f} ms",
         ]
     )
 
@@ -227,11 +228,13 @@ def main() -> None:
             f"{per * 1e3:,.0f} ms a query over {len(all_names):,} names ({len(sample)} queries)",
         ]
     )
+    grown = rss_after - rss_before
     rows.append(
         [
             "index build",
             f"{built:.1f} s",
-            f"{len(_INDEX):,} people, {names:,} names; +{rss_after - rss_before:,.0f} MB RSS ({(rss_after - rss_before) / (names / 1e6):,.0f} MB per million names)",
+            f"{len(_INDEX):,} people, {names:,} names; +{grown:,.0f} MB RSS "
+            f"({grown / (names / 1e6):,.0f} MB per million names)",
         ]
     )
     title = f"Name checks with {len(people):,} persons"

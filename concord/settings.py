@@ -43,8 +43,8 @@ class Settings(BaseSettings):
     index_poll_interval: float = Field(default=0.2, gt=0, le=10)
     # Person checks: a candidate at or above the hit threshold is a hit, above the
     # possible threshold a possible hit; candidates are listed down to the floor.
-    name_hit_threshold: float = Field(default=0.84, ge=0, le=1)
-    name_possible_threshold: float = Field(default=0.7, ge=0, le=1)
+    name_hit_threshold: float = Field(default=0.8, ge=0, le=1)
+    name_possible_threshold: float = Field(default=0.65, ge=0, le=1)
     name_floor: float = Field(default=0.5, ge=0, le=1)
 
     @model_validator(mode="after")

@@ -12,10 +12,22 @@ from concord import __version__
 from concord.api import errors
 from concord.api.fastlane import ChecksLane
 from concord.api.middleware import BodyLimit, Metrics
-from concord.api.routers import audit, auth, checks, countries, objects, persons, system, users
+from concord.api.routers import (
+    audit,
+    auth,
+    checks,
+    countries,
+    objects,
+    person_checks,
+    persons,
+    system,
+    users,
+)
 from concord.api.schemas import ErrorResponse
 from concord.index.identifiers import IdentifierIndex
+from concord.index.names import PersonNameIndex
 from concord.services.checks import Checker
+from concord.services.person_checks import PersonChecker
 from concord.settings import Settings, get_settings
 from concord.store import Store
 
@@ -56,14 +68,17 @@ def create_app(
     the_store = store or Store.from_settings(settings)
 
     index = IdentifierIndex(the_store, poll_interval=settings.index_poll_interval)
+    names = PersonNameIndex(the_store, poll_interval=settings.index_poll_interval)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         index.start()
+        names.start()
         if owns_store:
             _freeze_startup_state()
         yield
         index.stop()
+        names.stop()
         # A clean shutdown writes every pending audit event.
         the_store.audit.flush(timeout=None)
         if owns_store:
@@ -82,8 +97,10 @@ def create_app(
     app.state.settings = settings
     app.state.index = index
     checker = app.state.checker = Checker(the_store, index)
+    app.state.names = names
+    app.state.person_checker = PersonChecker(the_store, names, settings)
     errors.install(app)
-    for module in (system, auth, users, countries, persons, checks, audit):
+    for module in (system, auth, users, countries, persons, checks, person_checks, audit):
         app.include_router(module.router)
     for router in objects.routers:
         app.include_router(router)

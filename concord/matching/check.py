@@ -34,8 +34,8 @@ COMMON_NAME_CAP = 0.8
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
-    hit: float = 0.84
-    possible: float = 0.7
+    hit: float = 0.8
+    possible: float = 0.65
     floor: float = 0.5
 
     def verdict(self, score: float) -> str:

@@ -33,7 +33,7 @@ from concord.matching.facts import Facts
 KEY_CAP = 20_000
 # Entries gathered for one query before ranking; beyond it the commonest words drop out.
 GATHER_BUDGET = 120_000
-SCORED_ENTRIES = 40
+SCORED_ENTRIES = 32
 
 
 @dataclass(slots=True)

@@ -25,8 +25,9 @@ def test_unknown(code: str) -> None:
 
 def test_every_iso_country_and_the_organisation() -> None:
     table = all_countries()
-    assert len(table) == 250  # 249 ISO 3166-1 entries and XPO
+    assert len(table) == 251  # 249 ISO 3166-1 entries, XPO, and Kosovo (XK / XKX)
     assert table["XPO"].is_organisation
+    assert normalise_country("XK") == normalise_country("xkx") == "XKX"
 
 
 def test_members_of_today() -> None:

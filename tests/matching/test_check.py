@@ -1,11 +1,19 @@
-"""Person checks: cross-script, spelling, order, particles, dates, and the flood of common names."""
+"""Person checks: scripts, spellings, orders, particles, dates, and common names."""
 
 from __future__ import annotations
 
 import pytest
 
 from concord.errors import InvalidInput
-from concord.matching.check import HIT, NO_HIT, Candidate, Thresholds, check, person_facts, person_query
+from concord.matching.check import (
+    HIT,
+    NO_HIT,
+    Candidate,
+    Thresholds,
+    check,
+    person_facts,
+    person_query,
+)
 from concord.matching.index import NameIndex
 
 THRESHOLDS = Thresholds(hit=0.84, possible=0.7, floor=0.5)
@@ -42,7 +50,9 @@ def index() -> NameIndex:
     return idx
 
 
-def run(index: NameIndex, name: str, dob: str | None = None, nat: str | None = None) -> list[Candidate]:
+def run(
+    index: NameIndex, name: str, dob: str | None = None, nat: str | None = None
+) -> list[Candidate]:
     return check(index, person_query(name, dob, nat), thresholds=THRESHOLDS)
 
 
@@ -90,7 +100,9 @@ HITS = [
 
 
 @pytest.mark.parametrize(("name", "expected"), HITS)
-def test_found_across_scripts_spellings_and_orders(index: NameIndex, name: str, expected: str) -> None:
+def test_found_across_scripts_spellings_and_orders(
+    index: NameIndex, name: str, expected: str
+) -> None:
     found = run(index, name)
     assert found and found[0].record.key == expected, [(c.record.key, c.score) for c in found]
     assert found[0].score >= THRESHOLDS.possible

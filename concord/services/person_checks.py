@@ -1,0 +1,178 @@
+"""Person checks against the platform's own records, with the caller's access applied.
+
+Candidates come from this process's name index; a record the principal may not
+use under its owner's restriction, or past its review date, never answers
+(it is filtered before scoring, so it cannot even shape the ranking). Every
+check is audited: one event per single check, one per batch naming each row's
+outcome. Partners are not allowed nominal checks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from concord.audit import AuditEvent
+from concord.domain.principal import Principal
+from concord.errors import ConcordError, Forbidden, InvalidInput
+from concord.index.names import PersonNameIndex, PersonPayload
+from concord.matching.check import Candidate, PersonQuery, Thresholds, check, person_query
+from concord.matching.index import Record
+from concord.policy import Action, CheckRequest, allow
+from concord.settings import Settings
+from concord.store import Store
+
+MAX_PERSON_BATCH = 1000
+KIND = "person"
+_FIELDS = ("name", "given_names", "family_names", "dob", "nationality", "sex", "qid")
+
+
+class PersonChecker:
+    def __init__(self, store: Store, index: PersonNameIndex, settings: Settings):
+        self.store = store
+        self.index = index
+        self.thresholds = Thresholds(
+            settings.name_hit_threshold, settings.name_possible_threshold, settings.name_floor
+        )
+
+    def check_one(self, principal: Principal, item: Mapping[str, Any]) -> dict[str, Any]:
+        self._authorise(principal)
+        query = parse_person_item(item)
+        candidates = self._candidates(principal, query)
+        answer = self._answer(item, candidates)
+        self.store.audit.emit(
+            AuditEvent.of(
+                principal,
+                "check.person",
+                resource="check",
+                outcome=_outcome(candidates),
+                **_summary(query, candidates),
+            )
+        )
+        return answer
+
+    def check_many(
+        self, principal: Principal, items: Sequence[Mapping[str, Any]]
+    ) -> list[dict[str, Any]]:
+        self._authorise(principal)
+        if len(items) > MAX_PERSON_BATCH:
+            raise InvalidInput(f"at most {MAX_PERSON_BATCH} persons a batch", field="items")
+        answers: list[dict[str, Any]] = []
+        summaries: list[dict[str, Any]] = []
+        for position, item in enumerate(items):
+            try:
+                query = parse_person_item(item, field_prefix=f"items[{position}].")
+            except ConcordError as exc:
+                answers.append({"qid": _qid(item), "error": exc.as_dict(), "candidates": []})
+                summaries.append({"qid": _qid(item), "error": exc.code})
+                continue
+            candidates = self._candidates(principal, query)
+            answers.append(self._answer(item, candidates))
+            summaries.append({"qid": _qid(item), **_summary(query, candidates)})
+        hits = sum(1 for a in answers if a.get("verdict") == "hit")
+        self.store.audit.emit(
+            AuditEvent.of(
+                principal,
+                "check.person.batch",
+                resource="check",
+                outcome="hit" if hits else "no_hit",
+                count=len(items),
+                hits=hits,
+                rows=summaries,
+            )
+        )
+        return answers
+
+    def _authorise(self, principal: Principal) -> None:
+        if not allow(principal, Action.CHECK, CheckRequest(KIND)):
+            raise Forbidden("not allowed to check persons")
+
+    def _candidates(self, principal: Principal, query: PersonQuery) -> list[Candidate]:
+        today = dt.date.today().isoformat()
+
+        def usable(record: Record) -> bool:
+            payload: PersonPayload = record.payload
+            if payload.review_date < today:
+                return False
+            return allow(principal, Action.CHECK, payload.ref)
+
+        return check(self.index.names, query, thresholds=self.thresholds, visible=usable)
+
+    def _answer(self, item: Mapping[str, Any], candidates: list[Candidate]) -> dict[str, Any]:
+        return {
+            "qid": _qid(item),
+            "verdict": candidates[0].verdict if candidates else "no_hit",
+            "candidates": [candidate_view(c) for c in candidates],
+        }
+
+
+def candidate_view(c: Candidate) -> dict[str, Any]:
+    payload: PersonPayload = c.record.payload
+    facts = c.record.facts
+    dob = None
+    if facts.dob is not None:
+        y, m, d = facts.dob
+        dob = f"{y:04d}" + (f"-{m:02d}" if m else "") + (f"-{d:02d}" if m and d else "")
+    return {
+        "id": c.record.key,
+        "owner": payload.ref.owner,
+        "score": c.score,
+        "verdict": c.verdict,
+        "name": c.name,
+        "display_name": payload.display_name,
+        "dob": dob,
+        "nationalities": list(facts.nationalities),
+        "sex": facts.sex,
+        "explanation": list(c.explanation),
+    }
+
+
+def parse_person_item(item: Mapping[str, Any], *, field_prefix: str = "") -> PersonQuery:
+    """A person query from a JSON object: ``name``, or ``given_names``/``family_names``."""
+    if not isinstance(item, Mapping):
+        raise InvalidInput("must be an object", field=field_prefix.rstrip(".") or "body")
+    unknown = sorted(set(item) - set(_FIELDS))
+    if unknown:
+        raise InvalidInput(f"unknown field {unknown[0]!r}", field=field_prefix + unknown[0])
+    for key in _FIELDS:
+        value = item.get(key)
+        if value is not None and not isinstance(value, str):
+            if key == "nationality" and isinstance(value, list):
+                continue
+            raise InvalidInput("must be a string", field=field_prefix + key)
+    name = item.get("name")
+    if not name:
+        parts = [item.get("given_names"), item.get("family_names")]
+        name = " ".join(p for p in parts if p)
+    return person_query(
+        name or "",
+        item.get("dob"),
+        item.get("nationality"),
+        item.get("sex"),
+        field_prefix=field_prefix,
+    )
+
+
+def _qid(item: Any) -> str | None:
+    if isinstance(item, Mapping) and item.get("qid") is not None:
+        return str(item["qid"])[:100]
+    return None
+
+
+def _outcome(candidates: list[Candidate]) -> str:
+    if not candidates:
+        return "no_hit"
+    return candidates[0].verdict
+
+
+def _summary(query: PersonQuery, candidates: list[Candidate]) -> dict[str, Any]:
+    """What the audit log keeps: the query as given and what it was shown."""
+    return {
+        "name": query.name.text,
+        "dob": query.facts.dob and "-".join(str(p) for p in query.facts.dob if p),
+        "disclosed": [
+            {"id": c.record.key, "owner": c.record.payload.ref.owner, "score": c.score}
+            for c in candidates
+        ],
+    }
