@@ -167,7 +167,7 @@ def run_concord(
     started = time.perf_counter()
     index = build(watchlist_path)
     built = time.perf_counter() - started
-    everything = Thresholds(settings.name_hit_threshold, settings.name_possible_threshold, 0.0)
+    everything = Thresholds.from_settings(settings, floor=0.0)
     out: list[Ranked] = []
     started = time.perf_counter()
     for q in queries:

@@ -144,10 +144,7 @@ def main() -> None:
     from concord.matching.check import Thresholds, check, person_query
     from concord.settings import get_settings
 
-    settings = get_settings()
-    _THRESHOLDS = Thresholds(
-        settings.name_hit_threshold, settings.name_possible_threshold, settings.name_floor
-    )
+    _THRESHOLDS = Thresholds.from_settings(get_settings())
 
     started = time.perf_counter()
     people = ofac_people()

@@ -410,10 +410,7 @@ def screen(
     from concord.services.screening import load_watchlist
     from concord.services.screening import screen as run_screen
 
-    settings = get_settings()
-    thresholds = Thresholds(
-        settings.name_hit_threshold, settings.name_possible_threshold, settings.name_floor
-    )
+    thresholds = Thresholds.from_settings(get_settings())
     try:
         index = load_watchlist(watchlist)
         report = run_screen(index, queries, out, thresholds=thresholds, workers=workers or None)

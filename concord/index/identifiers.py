@@ -7,7 +7,6 @@ process is found here within about that time.
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ import numpy as np
 from sqlalchemy import Connection, select
 
 from concord.domain.enums import ChangeOp
+from concord.index.follower import ChangeLogFollower
 from concord.index.keyset import KeySet
 from concord.index.ranges import RangeIndex
 from concord.store import Store
@@ -23,19 +23,17 @@ from concord.store.changes import changes_since, last_seq
 from concord.store.kinds import BLANK_RANGE, BY_NAME, OBJECT_KINDS, ObjectKind
 from concord.store.tables import blank_ranges
 
-log = logging.getLogger(__name__)
 
+class IdentifierIndex(ChangeLogFollower):
+    thread_name = "concord-index"
 
-class IdentifierIndex:
     def __init__(self, store: Store, *, poll_interval: float = 0.2):
+        super().__init__(poll_interval=poll_interval)
         self.store = store
-        self.poll_interval = poll_interval
         self.keys = KeySet()
         self.ranges = RangeIndex()
         self.seq = 0
         self.loaded_at = 0.0
-        self._thread: threading.Thread | None = None
-        self._stop = threading.Event()
         self._refresh_lock = threading.Lock()
 
     def load(self) -> None:
@@ -118,23 +116,3 @@ class IdentifierIndex:
         columns = [table.c[c] for c in kind.key_columns]
         rows = conn.execute(select(*columns).where(id_filter)).mappings()
         return [key for row in rows for key in kind.keys(dict(row))]
-
-    def start(self) -> None:
-        """Load, then follow the change log in a background thread."""
-        self.load()
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._follow, name="concord-index", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def _follow(self) -> None:
-        while not self._stop.wait(self.poll_interval):
-            try:
-                self.refresh()
-            except Exception:
-                log.exception("index refresh failed; retrying")

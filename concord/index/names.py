@@ -10,7 +10,6 @@ filters candidates without going back to the database.
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from collections.abc import Iterable, Mapping
@@ -20,6 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from concord.domain.enums import ChangeOp, Visibility
+from concord.index.follower import ChangeLogFollower
 from concord.matching.analysis import token
 from concord.matching.check import person_facts
 from concord.matching.common_names import common_latin_forms
@@ -30,8 +30,6 @@ from concord.store.access import countries_of
 from concord.store.changes import changes_since, last_seq
 from concord.store.persons_repo import KIND
 from concord.store.tables import persons
-
-log = logging.getLogger(__name__)
 
 _COLUMNS = (
     persons.c.id,
@@ -75,15 +73,15 @@ def _name_of(part: Mapping[str, Any]) -> str:
     return " ".join(str(p) for p in (part.get("given_names"), part.get("family_names")) if p)
 
 
-class PersonNameIndex:
+class PersonNameIndex(ChangeLogFollower):
+    thread_name = "concord-names"
+
     def __init__(self, store: Store, *, poll_interval: float = 0.2):
+        super().__init__(poll_interval=poll_interval)
         self.store = store
-        self.poll_interval = poll_interval
         self.names = NameIndex()
         self.seq = 0
         self.loaded_at = 0.0
-        self._thread: threading.Thread | None = None
-        self._stop = threading.Event()
         self._refresh_lock = threading.Lock()
 
     def load(self) -> None:
@@ -132,7 +130,7 @@ class PersonNameIndex:
         with self._refresh_lock:
             while True:
                 with self.store.read() as conn:
-                    changes = [c for c in changes_since(conn, self.seq, limit=5000)]
+                    changes = changes_since(conn, self.seq, limit=5000)
                     if not changes:
                         return applied
                     for change in changes:
@@ -158,23 +156,3 @@ class PersonNameIndex:
             if record_id not in found:
                 self.names.remove(record_id)
         self._add_rows(conn, self.names, rows)
-
-    def start(self) -> None:
-        """Load, then follow the change log in a background thread."""
-        self.load()
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._follow, name="concord-names", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def _follow(self) -> None:
-        while not self._stop.wait(self.poll_interval):
-            try:
-                self.refresh()
-            except Exception:
-                log.exception("name index refresh failed; retrying")

@@ -20,6 +20,7 @@ from concord.matching.facts import (
     parse_dob,
 )
 from concord.matching.index import NameIndex, Record, Scored
+from concord.settings import Settings
 
 HIT = "hit"
 POSSIBLE = "possible"
@@ -37,6 +38,15 @@ class Thresholds:
     hit: float = 0.8
     possible: float = 0.65
     floor: float = 0.5
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, floor: float | None = None) -> Thresholds:
+        """The configured thresholds (``floor`` overrides the listing floor)."""
+        return cls(
+            settings.name_hit_threshold,
+            settings.name_possible_threshold,
+            settings.name_floor if floor is None else floor,
+        )
 
     def verdict(self, score: float) -> str:
         return HIT if score >= self.hit else POSSIBLE if score >= self.possible else NO_HIT

@@ -238,22 +238,29 @@ def _joined_options(
     q_tokens: Sequence[Token], c_tokens: Sequence[Token], free_q: set[int], free_c: set[int]
 ) -> list[Pair]:
     """Two words on one side against one free word on the other."""
-    out: list[Pair] = []
-    if free_c:
-        for span, forms, script in _joins(q_tokens, free_q):
-            for j in free_c:
-                if _could_join(forms, c_tokens[j]):
-                    s = _joined_similarity(forms, script, c_tokens[j])
-                    if s >= JOIN_MIN:
-                        out.append(Pair(span, (j,), s, JOINED))
-    if free_q:
-        for span, forms, script in _joins(c_tokens, free_c):
-            for i in free_q:
-                if _could_join(forms, q_tokens[i]):
-                    s = _joined_similarity(forms, script, q_tokens[i])
-                    if s >= JOIN_MIN:
-                        out.append(Pair((i,), span, s, JOINED))
+    out = [
+        Pair(span, (j,), s, JOINED) for span, j, s in _joined(q_tokens, free_q, c_tokens, free_c)
+    ]
+    out += [
+        Pair((i,), span, s, JOINED) for span, i, s in _joined(c_tokens, free_c, q_tokens, free_q)
+    ]
     return out
+
+
+def _joined(
+    joining: Sequence[Token], free: set[int], other: Sequence[Token], other_free: set[int]
+) -> list[tuple[tuple[int, ...], int, float]]:
+    """Adjacent words of ``joining`` as one, against each free word of ``other``."""
+    found: list[tuple[tuple[int, ...], int, float]] = []
+    if not other_free:
+        return found
+    for span, forms, script in _joins(joining, free):
+        for k in other_free:
+            if _could_join(forms, other[k]):
+                s = _joined_similarity(forms, script, other[k])
+                if s >= JOIN_MIN:
+                    found.append((span, k, s))
+    return found
 
 
 def _could_join(forms: tuple[str, ...], t: Token) -> bool:

@@ -167,7 +167,7 @@ class NameIndex:
             for entry in entries:
                 slot = self._entry_record[entry]
                 record = self.records[slot]
-                if record is None or entry not in record.entries:
+                if record is None:  # removed or replaced: a replacement has a new slot
                     continue
                 if visible is not None and not visible(record):
                     continue

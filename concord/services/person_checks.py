@@ -32,9 +32,7 @@ class PersonChecker:
     def __init__(self, store: Store, index: PersonNameIndex, settings: Settings):
         self.store = store
         self.index = index
-        self.thresholds = Thresholds(
-            settings.name_hit_threshold, settings.name_possible_threshold, settings.name_floor
-        )
+        self.thresholds = Thresholds.from_settings(settings)
 
     def check_one(self, principal: Principal, item: Mapping[str, Any]) -> dict[str, Any]:
         self._authorise(principal)

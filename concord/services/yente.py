@@ -15,7 +15,7 @@ from typing import Any
 
 from concord.domain.principal import Principal
 from concord.errors import ConcordError, InvalidInput
-from concord.services.person_checks import PersonChecker, candidate_view
+from concord.services.person_checks import PersonChecker
 
 _NAME_PROPS = ("name", "alias")
 _PART_PROPS = ("firstName", "middleName", "fatherName", "lastName")
@@ -129,6 +129,3 @@ def _entity(c: Mapping[str, Any], dataset: str, cut: float) -> dict[str, Any]:
         "explanations": {"concord": "; ".join(c["explanation"])},
         "owner": c["owner"],
     }
-
-
-__all__ = ["candidate_view", "match_queries"]
