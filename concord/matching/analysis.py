@@ -92,6 +92,8 @@ class Token:
     particle: bool
     initial: bool
     keys: tuple[str, ...]  # what the index posts a name under for this word
+    shortest: int  # length of the shortest Latin spelling, and of the longest:
+    longest: int  # a cheap bound before comparing spellings
 
     @property
     def display(self) -> str:
@@ -167,6 +169,8 @@ def token(word: str) -> Token:
         particle=particle,
         initial=initial,
         keys=keys,
+        shortest=min(len(f) for f in forms),
+        longest=max(len(f) for f in forms),
     )
 
 

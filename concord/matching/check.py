@@ -128,8 +128,10 @@ def check(
     thresholds: Thresholds,
     limit: int = 10,
     visible: Callable[[Record], bool] | None = None,
+    explain: bool = True,
 ) -> list[Candidate]:
-    """Candidates at or above the floor, best first, ``limit`` at most."""
+    """Candidates at or above the floor, best first, ``limit`` at most. Batch screening
+    writes no explanations and asks for none (``explain=False``): a fifth of the work."""
     scored = []
     for s in index.search(query.name, visible=visible):
         score, notes, evidence = _score(query, s)
@@ -143,7 +145,7 @@ def check(
             score,
             round(s.alignment.score, 4),
             thresholds.verdict(score),
-            _explain(query, s, notes, evidence),
+            _explain(query, s, notes, evidence) if explain else (),
         )
         for score, _, s, notes, evidence in scored[:limit]
     ]

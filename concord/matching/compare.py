@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 from rapidfuzz.distance import Indel
 
@@ -140,53 +141,92 @@ JOIN_MIN = 0.84
 _spelling_cache: dict[tuple[str, str], float] = {}
 
 
-def _joins(
-    tokens: Sequence[Token], free: set[int]
-) -> list[tuple[tuple[int, ...], tuple[str, ...], str]]:
+@dataclass(frozen=True, slots=True)
+class JoinedForms:
+    """Adjacent words written as one: their Latin spellings and the script of the first."""
+
+    forms: tuple[str, ...]
+    script: str
+    shortest: int
+    longest: int
+
+
+_joined_forms_cache: dict[tuple[str, ...], JoinedForms] = {}
+
+
+def _joined_forms(key: tuple[str, ...], words: Sequence[Token]) -> JoinedForms:
+    """Two words glued, or three over a particle in the middle (abd al rahman): the same
+    pairs come back for each of a query's candidates, so they are kept by ``key``, the
+    words' texts."""
+    found = _joined_forms_cache.get(key)
+    if found is None:
+        if len(_joined_forms_cache) > 500_000:
+            _joined_forms_cache.clear()
+        a, *middle, z = words
+        glue = "".join(m.latin[0] for m in middle)
+        forms = tuple({x + glue + y for x in a.latin[:2] for y in z.latin[:2]})
+        found = _joined_forms_cache[key] = JoinedForms(
+            forms, a.script, min(map(len, forms)), max(map(len, forms))
+        )
+    return found
+
+
+def _joins(tokens: Sequence[Token], free: set[int]) -> list[tuple[tuple[int, ...], JoinedForms]]:
     """Adjacent words written as one (over a particle too: abd al rahman → abdalrahman),
-    at least one of them left free by the first alignment: the span, its Latin
-    spellings and the script of its first word."""
-    out: list[tuple[tuple[int, ...], tuple[str, ...], str]] = []
+    at least one of them left free by the first alignment: the span and its forms."""
+    out: list[tuple[tuple[int, ...], JoinedForms]] = []
     n = len(tokens)
     for i in range(n - 1):
         a, b = tokens[i], tokens[i + 1]
         if a.initial or b.initial or (i not in free and i + 1 not in free):
             continue
-        forms = tuple({x + y for x in a.latin[:2] for y in b.latin[:2]})
-        out.append(((i, i + 1), forms, a.script))
+        out.append(((i, i + 1), _joined_forms((a.text, b.text), (a, b))))
         if b.particle and i + 2 < n and not tokens[i + 2].initial:
             c = tokens[i + 2]
-            forms = tuple({x + b.latin[0] + y for x in a.latin[:2] for y in c.latin[:2]})
-            out.append(((i, i + 1, i + 2), forms, a.script))
+            out.append(((i, i + 1, i + 2), _joined_forms((a.text, b.text, c.text), (a, b, c))))
     return out
 
 
-def _joined_similarity(forms: tuple[str, ...], script: str, t: Token) -> float:
+def _joined_similarity(joined: JoinedForms, t: Token) -> float:
     """Like two tokens' similarity, from spelling and consonants only."""
+    forms, script = joined.forms, joined.script
     key = (forms[0], t.text)
     found = _spelling_cache.get(key)
     if found is None:
         if len(_spelling_cache) > 1_000_000:
             _spelling_cache.clear()
         found = max(Indel.normalized_similarity(f, g) for f in forms for g in t.latin)
-        shared = {skeleton(f) for f in forms} & t.skeletons
-        if shared and max(len(k) for k in shared) >= 3:
-            vowelless = script != t.script and VOWELLESS_SCRIPTS.intersection((script, t.script))
-            found = _sounds_alike(found, bool(vowelless))
+        vowelless = script != t.script and bool(VOWELLESS_SCRIPTS.intersection((script, t.script)))
+        # the consonants lift a spelling halfway (more from a vowelless script): below
+        # this no lift reaches JOIN_MIN, and the skeletons need not be made
+        if found >= (_VOWELLESS_LIFTABLE if vowelless else _LIFTABLE):
+            shared = {skeleton(f) for f in forms} & t.skeletons
+            if shared and max(len(k) for k in shared) >= 3:
+                found = _sounds_alike(found, vowelless)
         _spelling_cache[key] = found
     return found
 
 
-def _greedy(options: list[Pair]) -> tuple[list[Pair], set[int], set[int]]:
-    options.sort(key=lambda p: (p.score, len(p.q) + len(p.c)), reverse=True)
+# Spelling similarity a join needs before the consonants are compared (see _sounds_alike).
+_LIFTABLE = 2 * JOIN_MIN - 1
+_VOWELLESS_LIFTABLE = (JOIN_MIN - 0.75) / 0.25
+
+
+# An option: (score, words it spans, query span, candidate span, how).
+_Option = tuple[float, int, tuple[int, ...], tuple[int, ...], str]
+_RANK = itemgetter(0, 1)
+
+
+def _greedy(options: list[_Option]) -> tuple[list[_Option], set[int], set[int]]:
+    options.sort(key=_RANK, reverse=True)  # stable: ties keep the words' order
     used_q: set[int] = set()
     used_c: set[int] = set()
-    chosen: list[Pair] = []
-    for pair in options:
-        if used_q.isdisjoint(pair.q) and used_c.isdisjoint(pair.c):
-            chosen.append(pair)
-            used_q.update(pair.q)
-            used_c.update(pair.c)
+    chosen: list[_Option] = []
+    for option in options:
+        if used_q.isdisjoint(option[2]) and used_c.isdisjoint(option[3]):
+            chosen.append(option)
+            used_q.update(option[2])
+            used_c.update(option[3])
     return chosen, used_q, used_c
 
 
@@ -198,12 +238,15 @@ def align(
 ) -> Alignment:
     """Greedy best-first alignment; every word is used once at most. ``wq`` and ``wc``
     are the words' weights."""
-    options: list[Pair] = []
+    options: list[_Option] = []
+    cache = _similarity_cache
     for i, q in enumerate(q_tokens):
         for j, c in enumerate(c_tokens):
-            s, how = token_similarity(q, c)
-            if s > 0:
-                options.append(Pair((i,), (j,), s, how))
+            found = cache.get((q.text, c.text))
+            if found is None:
+                found = token_similarity(q, c)
+            if found[0] > 0:
+                options.append((found[0], 2, (i,), (j,), found[1]))
     chosen, used_q, used_c = _greedy(options)
     nq, nc = len(q_tokens), len(c_tokens)
     if (len(used_q) < nq or len(used_c) < nc) and (nq > 1 or nc > 1):
@@ -216,13 +259,15 @@ def align(
     matched = 0.0
     strong = 0
     evidence = 0.0
-    for pair in chosen:
-        w = (sum(wq[i] for i in pair.q) + sum(wc[j] for j in pair.c)) / 2
-        got += w * pair.score
+    pairs = []
+    for score, _, qs, cs, how in chosen:
+        w = (sum(wq[i] for i in qs) + sum(wc[j] for j in cs)) / 2
+        got += w * score
         matched += w
-        if pair.how != INITIAL and not all(q_tokens[i].particle for i in pair.q):
+        if how != INITIAL and not all(q_tokens[i].particle for i in qs):
             strong += 1
             evidence += w
+        pairs.append(Pair(qs, cs, score, how))
     unmatched_q = tuple(i for i in range(nq) if i not in used_q)
     unmatched_c = tuple(j for j in range(nc) if j not in used_c)
     missing = sum(wq[i] for i in unmatched_q)
@@ -230,19 +275,21 @@ def align(
     conflict = min(missing, extra)
     total = matched + CONFLICT * conflict + ONE_SIDED * (max(missing, extra) - conflict)
     score = got / total if total > 0 else 0.0
-    chosen.sort(key=lambda p: p.q)
-    return Alignment(tuple(chosen), unmatched_q, unmatched_c, score, strong, evidence)
+    pairs.sort(key=lambda p: p.q)
+    return Alignment(tuple(pairs), unmatched_q, unmatched_c, score, strong, evidence)
 
 
 def _joined_options(
     q_tokens: Sequence[Token], c_tokens: Sequence[Token], free_q: set[int], free_c: set[int]
-) -> list[Pair]:
+) -> list[_Option]:
     """Two words on one side against one free word on the other."""
-    out = [
-        Pair(span, (j,), s, JOINED) for span, j, s in _joined(q_tokens, free_q, c_tokens, free_c)
+    out: list[_Option] = [
+        (s, len(span) + 1, span, (j,), JOINED)
+        for span, j, s in _joined(q_tokens, free_q, c_tokens, free_c)
     ]
     out += [
-        Pair((i,), span, s, JOINED) for span, i, s in _joined(c_tokens, free_c, q_tokens, free_q)
+        (s, len(span) + 1, (i,), span, JOINED)
+        for span, i, s in _joined(c_tokens, free_c, q_tokens, free_q)
     ]
     return out
 
@@ -254,16 +301,21 @@ def _joined(
     found: list[tuple[tuple[int, ...], int, float]] = []
     if not other_free:
         return found
-    for span, forms, script in _joins(joining, free):
-        for k in other_free:
-            if _could_join(forms, other[k]):
-                s = _joined_similarity(forms, script, other[k])
+    # an initial cannot meet two joined words
+    targets = [k for k in other_free if not other[k].initial]
+    if not targets:
+        return found
+    for span, joined in _joins(joining, free):
+        for k in targets:
+            if _could_join(joined, other[k]):
+                s = _joined_similarity(joined, other[k])
                 if s >= JOIN_MIN:
                     found.append((span, k, s))
     return found
 
 
-def _could_join(forms: tuple[str, ...], t: Token) -> bool:
+def _could_join(joined: JoinedForms, t: Token) -> bool:
     """Indel similarity is at most 2·min/(sum) of the lengths: skip what cannot reach
-    (skeletons can lift it, so only what is far off)."""
-    return any(2 * min(len(a), len(f)) >= 0.6 * (len(a) + len(f)) for a in forms for f in t.latin)
+    (skeletons can lift it, so only what is far off). 2·min ≥ 0.6·sum holds for some
+    pair of spellings when the longer is at most 7/3 of the shorter."""
+    return 3 * t.shortest <= 7 * joined.longest and 3 * joined.shortest <= 7 * t.longest

@@ -23,11 +23,18 @@ class Facts:
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """One fact compared: the score change and the sentence that explains it."""
+    """One fact compared: the score change and the sentence that explains it. The
+    sentence is written only when asked for: batch screening never shows it."""
 
     field: str
     adjustment: float
-    text: str
+    template: str  # ``{q}`` and ``{c}`` stand for the query's and the record's values
+    values: tuple[str | DateParts, str | DateParts] = ("", "")
+
+    @property
+    def text(self) -> str:
+        q, c = (v if isinstance(v, str) else _fmt(v) for v in self.values)
+        return self.template.format(q=q, c=c)
 
 
 def parse_dob(value: str | None) -> DateParts | None:
@@ -56,16 +63,16 @@ def compare_dob(q: DateParts | None, c: DateParts | None) -> Evidence | None:
     same_md = (not months or qm == cm) and (not days or qd == cd)
     if qy == cy and same_md:
         bonus = 0.45 if days else 0.3 if months else 0.15
-        return Evidence("dob", bonus, f"date of birth agrees ({_fmt(q)} / {_fmt(c)})")
+        return Evidence("dob", bonus, "date of birth agrees ({q} / {c})", (q, c))
     if qy == cy and days and qm == cd and qd == cm:
         return Evidence(
-            "dob", -0.02, f"date of birth with day and month swapped ({_fmt(q)} / {_fmt(c)})"
+            "dob", -0.02, "date of birth with day and month swapped ({q} / {c})", (q, c)
         )
     if abs(qy - cy) == 1 and same_md:
-        return Evidence("dob", -0.04, f"year of birth off by one ({_fmt(q)} / {_fmt(c)})")
+        return Evidence("dob", -0.04, "year of birth off by one ({q} / {c})", (q, c))
     if qy == cy:
-        return Evidence("dob", -0.1, f"same year of birth, other day ({_fmt(q)} / {_fmt(c)})")
-    return Evidence("dob", -0.25, f"date of birth conflicts ({_fmt(q)} / {_fmt(c)})")
+        return Evidence("dob", -0.1, "same year of birth, other day ({q} / {c})", (q, c))
+    return Evidence("dob", -0.25, "date of birth conflicts ({q} / {c})", (q, c))
 
 
 def compare_nationality(q: tuple[str, ...], c: tuple[str, ...]) -> Evidence | None:
@@ -73,8 +80,10 @@ def compare_nationality(q: tuple[str, ...], c: tuple[str, ...]) -> Evidence | No
         return None
     shared = sorted(set(q) & set(c))
     if shared:
-        return Evidence("nationality", 0.1, f"nationality agrees ({', '.join(shared)})")
-    return Evidence("nationality", -0.06, f"nationality differs ({', '.join(q)} / {', '.join(c)})")
+        return Evidence("nationality", 0.1, "nationality agrees ({q})", (", ".join(shared), ""))
+    return Evidence(
+        "nationality", -0.06, "nationality differs ({q} / {c})", (", ".join(q), ", ".join(c))
+    )
 
 
 def compare_sex(q: str | None, c: str | None) -> Evidence | None:
@@ -82,7 +91,7 @@ def compare_sex(q: str | None, c: str | None) -> Evidence | None:
         return None
     if q == c:
         return None
-    return Evidence("sex", -0.08, f"sex differs ({q} / {c})")
+    return Evidence("sex", -0.08, "sex differs ({q} / {c})", (q, c))
 
 
 def adjust(name_score: float, evidence: list[Evidence]) -> float:

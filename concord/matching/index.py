@@ -69,7 +69,8 @@ class NameIndex:
         self._df: dict[str, int] = {}  # entries per first Latin spelling, for word weights
         self._live_entries = 0
         self._sums = np.zeros(0, dtype=np.float32)
-        self._stamps = np.zeros(0, dtype=np.int8)
+        # word weights between writes: they move with every record added or removed
+        self._weights: dict[Token, float] = {}
         self.lock = threading.RLock()
 
     def __len__(self) -> int:
@@ -89,6 +90,7 @@ class NameIndex:
             record = Record(key, tuple(a.text for a in analysed), facts, payload)
             self.records.append(record)
             self._slot_of[key] = slot
+            self._weights.clear()
             for name in analysed:
                 if name.tokens:
                     record.entries.append(self._add_entry(slot, name))
@@ -119,6 +121,7 @@ class NameIndex:
                 return False
             record = self.records[slot]
             self.records[slot] = None
+            self._weights.clear()
             if record is not None:
                 for entry in record.entries:
                     self._live_entries -= 1
@@ -132,6 +135,12 @@ class NameIndex:
 
     def weight(self, t: Token) -> float:
         """How much a word identifies someone: rare words weigh more, particles hardly."""
+        w = self._weights.get(t)
+        if w is None:
+            w = self._weights[t] = self._weigh(t)
+        return w
+
+    def _weigh(self, t: Token) -> float:
         if t.particle:
             return 0.1
         if t.initial:
@@ -154,14 +163,8 @@ class NameIndex:
         """The best-aligned name of each candidate record, best first (not yet cut)."""
         with self.lock:
             entries = self._gather(query.tokens, limit)
-            weights: dict[int, float] = {}
-
-            def weight(t: Token) -> float:
-                w = weights.get(id(t))
-                if w is None:
-                    w = weights[id(t)] = self.weight(t)
-                return w
-
+            weights = self._weights
+            weight = self.weight
             wq = [weight(t) for t in query.tokens]
             best: dict[int, Scored] = {}
             for entry in entries:
@@ -172,7 +175,8 @@ class NameIndex:
                 if visible is not None and not visible(record):
                     continue
                 tokens = self._entry_tokens[entry]
-                alignment = align(query.tokens, tokens, wq, [weight(t) for t in tokens])
+                wc = [weights.get(t) or weight(t) for t in tokens]
+                alignment = align(query.tokens, tokens, wq, wc)
                 if alignment.score <= 0:
                     continue
                 held = best.get(slot)
@@ -194,8 +198,9 @@ class NameIndex:
         """Entries sharing the most query weight, ``limit`` at most.
 
         Sums are kept in a scratch array as long as the entries (no sort, no hash
-        table); a stamp array makes each entry count once a word, however many of
-        the word's keys post it. Both are reset by the entries touched, not cleared.
+        table), reset by the entries touched rather than cleared. A word's posting
+        lists are added in one step: ``sums[entries] += w`` adds once per distinct
+        entry, so an entry posted under several keys of one word counts once.
         """
         groups: list[tuple[int, float, list[np.ndarray]]] = []
         for t in tokens:
@@ -205,43 +210,37 @@ class NameIndex:
         if not groups:
             return []
         groups.sort(key=lambda g: g[0])
-        kept: list[tuple[int, float, list[np.ndarray]]] = []
-        total = 0
-        for g in groups:
-            if kept and total + g[0] > GATHER_BUDGET:
-                break
-            kept.append(g)
-            total += g[0]
-        sums, stamps = self._scratch()
+        sums = self._scratch()
         touched: list[np.ndarray] = []
-        for n, (_, weight, arrays) in enumerate(kept, start=1):
-            for a in arrays:
-                fresh = a[stamps[a] != n] if len(arrays) > 1 else a
-                stamps[fresh] = n
-                sums[fresh] += weight
-                touched.append(fresh)
+        total = copies = 0
+        for size, weight, arrays in groups:
+            if touched and total + size > GATHER_BUDGET:
+                break
+            posted = np.concatenate(arrays) if len(arrays) > 1 else arrays[0]
+            sums[posted] += weight
+            touched.append(posted)
+            total += size
+            copies += len(arrays)
         everything = np.concatenate(touched) if len(touched) > 1 else touched[0]
         lengths = np.frombuffer(self._entry_length, dtype=np.uint8)
         # fewer other words is closer: the tie-break among equal sums
         ranked = sums[everything] - 0.01 * lengths[everything]
         sums[everything] = 0
-        stamps[everything] = 0
         if len(everything) <= limit:
             return list(dict.fromkeys(everything.tolist()))
-        # an entry found by several words appears once for each, with the same sum:
-        # take enough of the best to leave ``limit`` distinct ones
-        cut = min(len(everything) - 1, limit * len(kept))
+        # an entry appears once for each list that posts it, with the same sum: take
+        # enough of the best to leave ``limit`` distinct ones
+        cut = min(len(everything) - 1, limit * copies)
         best = np.argpartition(-ranked, cut)[: cut + 1]
         best = best[np.argsort(-ranked[best], kind="stable")]
         return list(dict.fromkeys(everything[best].tolist()))[:limit]
 
-    def _scratch(self) -> tuple[np.ndarray, np.ndarray]:
+    def _scratch(self) -> np.ndarray:
         size = len(self._entry_tokens)
         if self._sums.shape[0] < size:
             grown = max(size, int(self._sums.shape[0] * 1.5), 1024)
             self._sums = np.zeros(grown, dtype=np.float32)
-            self._stamps = np.zeros(grown, dtype=np.int8)
-        return self._sums, self._stamps
+        return self._sums
 
     def _token_postings(self, t: Token) -> list[np.ndarray]:
         found: list[tuple[int, array[int]]] = []

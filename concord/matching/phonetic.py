@@ -63,7 +63,7 @@ _LETTERS = {
 }
 
 
-@functools.cache
+@functools.lru_cache(maxsize=500_000)
 def skeleton(latin: str) -> str:
     """The consonant classes of a Latin form, vowels dropped and repeats collapsed."""
     folded = _DIGRAPH_RE.sub(lambda m: _DIGRAPH_MAP[m.group(0)], latin)

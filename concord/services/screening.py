@@ -111,7 +111,8 @@ def _screen_chunk(rows: list[tuple[int, dict[str, str]]]) -> list[bytes]:
             error = {"line": line, **exc.as_dict()}
             out.append(orjson.dumps({"qid": qid, "hits": [], "error": error}))
             continue
-        out.append(orjson.dumps(hit_line(qid, check(_INDEX, query, thresholds=_THRESHOLDS))))
+        candidates = check(_INDEX, query, thresholds=_THRESHOLDS, explain=False)
+        out.append(orjson.dumps(hit_line(qid, candidates)))
     return out
 
 
