@@ -34,6 +34,8 @@ KEY_CAP = 20_000
 # Entries gathered for one query before ranking; beyond it the commonest words drop out.
 GATHER_BUDGET = 120_000
 SCORED_ENTRIES = 32
+# Word weights kept between writes; a server with no writes for days sees many words.
+WEIGHTS_KEPT = 500_000
 
 
 @dataclass(slots=True)
@@ -137,6 +139,8 @@ class NameIndex:
         """How much a word identifies someone: rare words weigh more, particles hardly."""
         w = self._weights.get(t)
         if w is None:
+            if len(self._weights) > WEIGHTS_KEPT:  # query words never indexed add up too
+                self._weights.clear()
             w = self._weights[t] = self._weigh(t)
         return w
 
