@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
+import orjson
 import typer
 from rich.console import Console
 from rich.progress import (
@@ -443,14 +444,7 @@ def check_documents(
     from concord.services.rows import RowReader
 
     with _store() as store:
-        officer = _as_ncb(store, country)
-        officer = Principal(
-            0,
-            f"cli:frontline:{officer.country}",
-            Role.FRONTLINE,
-            officer.country,
-            officer.country_status,
-        )
+        officer = _frontline(_as_ncb(store, country))
         index = IdentifierIndex(store)
         index.load()
         checker = Checker(store, index)
@@ -489,6 +483,109 @@ def check_documents(
         finally:
             reader.close()
     console.print(f"checked {rows} documents: {hits} hit(s); results in {out}")
+
+
+@check_app.command("persons")
+def check_persons(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV qid,name,dob,nationality,sex (or given_names,family_names, or mrz), or JSONL"
+        ),
+    ],
+    country: Annotated[str, typer.Option(help="check as a frontline officer of this country")],
+    out: Annotated[Path, typer.Option(help="results, one JSON line per row, in input order")],
+) -> None:
+    """Check a list of people against the platform's records, with the officer's access.
+
+    Each output line: {"qid", "verdict", "hits": [{"id", "owner", "score", "name",
+    "verdict"}]} best first, at most 10, down to the floor in the settings; "error"
+    {code, message, field} on a row that could not be checked. A bad header is refused
+    before any check (exit code 2); the answers go to a temporary file renamed over
+    ``--out`` at the end, so a run that fails leaves no half-written answer.
+    """
+    from concord.index.names import PersonNameIndex
+    from concord.services.person_checks import MAX_PERSON_BATCH, PERSON_COLUMNS, PersonChecker
+    from concord.services.rows import RowReader
+
+    with _store() as store:
+        officer = _frontline(_as_ncb(store, country))
+        reader = RowReader(file, required={"qid"}, allowed=set(PERSON_COLUMNS))
+        index = PersonNameIndex(store)
+        index.load()
+        checker = PersonChecker(store, index, get_settings())
+        rows = hits = errors = 0
+        partial = out.with_name(out.name + ".partial")
+        try:
+            with partial.open("wb") as sink:
+                chunk: list[Any] = []  # rows as read; unreadable ones answered in place
+
+                def flush() -> None:
+                    nonlocal rows, hits, errors
+                    items = [_person_item(row) for row in chunk if row.data is not None]
+                    answers = iter(checker.check_many(officer, items) if items else [])
+                    for row in chunk:
+                        answer = next(answers) if row.data is not None else _unreadable(row)
+                        sink.write(orjson.dumps(_person_line(answer, row.line)) + b"\n")
+                        rows += 1
+                        hits += answer.get("verdict") == "hit"
+                        errors += "error" in answer
+                    chunk.clear()
+
+                for row in reader:
+                    chunk.append(row)
+                    if len(chunk) >= MAX_PERSON_BATCH:
+                        flush()
+                flush()
+            partial.replace(out)
+        finally:
+            reader.close()
+            partial.unlink(missing_ok=True)
+    console.print(f"checked {rows} people: {hits} hit(s), {errors} refused; results in {out}")
+
+
+def _frontline(ncb: Principal) -> Principal:
+    return Principal(
+        0, f"cli:frontline:{ncb.country}", Role.FRONTLINE, ncb.country, ncb.country_status
+    )
+
+
+def _person_item(row: Any) -> dict[str, Any]:
+    """A row as a check item: empty cells are absent; no qid is the line number."""
+    item = {k: v for k, v in row.data.items() if v not in (None, "")}
+    item.setdefault("qid", str(row.line))
+    return item
+
+
+def _unreadable(row: Any) -> dict[str, Any]:
+    from concord.errors import InvalidInput
+
+    error = InvalidInput(f"line {row.line}: {row.error}", field="file")
+    return {"qid": str(row.line), "error": error.as_dict()}
+
+
+def _person_line(answer: dict[str, Any], line_number: int) -> dict[str, Any]:
+    line: dict[str, Any] = {
+        "qid": answer["qid"],
+        "verdict": answer.get("verdict", "no_hit"),
+        "hits": [
+            {
+                "id": c["id"],
+                "owner": c["owner"],
+                "score": c["score"],
+                "name": c["name"],
+                "verdict": c["verdict"],
+            }
+            for c in answer.get("candidates", [])
+        ],
+    }
+    if "error" in answer:
+        # The checker names the field within its batch ("items[3].dob"); a file names the line.
+        error = dict(answer["error"])
+        field = error.get("field") or ""
+        error["field"] = field.split("].", 1)[1] if field.startswith("items[") else field
+        line["error"] = {**error, "line": line_number}
+    return line
 
 
 def _manifest_line(answer: dict[str, Any]) -> dict[str, Any]:

@@ -24,6 +24,8 @@ COMMANDS = [
     ["token", "create"],
     ["token", "revoke"],
     ["import", "persons"],
+    ["check", "persons"],
+    ["check", "documents"],
     ["audit", "verify"],
     ["audit", "show"],
     ["member", "set"],

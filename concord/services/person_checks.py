@@ -11,21 +11,34 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from concord.audit import AuditEvent
 from concord.domain.principal import Principal
 from concord.errors import ConcordError, Forbidden, InvalidInput
+from concord.identifiers.mrz import MRZ
 from concord.index.names import PersonNameIndex, PersonPayload
 from concord.matching.check import Candidate, PersonQuery, Thresholds, check, person_query
 from concord.matching.index import Record
 from concord.policy import Action, CheckRequest, allow
+from concord.services.mrz_persons import person_fields, read_zone, zone_summary
 from concord.settings import Settings
 from concord.store import Store
 
 MAX_PERSON_BATCH = 1000
 KIND = "person"
-_FIELDS = ("name", "given_names", "family_names", "dob", "nationality", "sex", "qid")
+_FIELDS = ("name", "given_names", "family_names", "dob", "nationality", "sex", "mrz", "qid")
+PERSON_COLUMNS = _FIELDS
+_PERSON_FIELDS = ("name", "given_names", "family_names", "dob", "nationality", "sex")
+
+
+@dataclass(frozen=True, slots=True)
+class PersonItem:
+    """A checked request: the query, and the zone it was read from when it came as an MRZ."""
+
+    query: PersonQuery
+    zone: MRZ | None = None
 
 
 class PersonChecker:
@@ -36,9 +49,10 @@ class PersonChecker:
 
     def check_one(self, principal: Principal, item: Mapping[str, Any]) -> dict[str, Any]:
         self._authorise(principal)
-        query = parse_person_item(item)
+        parsed = parse_person_item(item)
+        query = parsed.query
         candidates = self._candidates(principal, query)
-        answer = self._answer(item, candidates)
+        answer = self._answer(item, parsed, candidates)
         self.store.audit.emit(
             AuditEvent.of(
                 principal,
@@ -60,14 +74,14 @@ class PersonChecker:
         summaries: list[dict[str, Any]] = []
         for position, item in enumerate(items):
             try:
-                query = parse_person_item(item, field_prefix=f"items[{position}].")
+                parsed = parse_person_item(item, field_prefix=f"items[{position}].")
             except ConcordError as exc:
                 answers.append({"qid": _qid(item), "error": exc.as_dict(), "candidates": []})
                 summaries.append({"qid": _qid(item), "error": exc.code})
                 continue
-            candidates = self._candidates(principal, query)
-            answers.append(self._answer(item, candidates))
-            summaries.append({"qid": _qid(item), **_summary(query, candidates)})
+            candidates = self._candidates(principal, parsed.query)
+            answers.append(self._answer(item, parsed, candidates))
+            summaries.append({"qid": _qid(item), **_summary(parsed.query, candidates)})
         hits = sum(1 for a in answers if a.get("verdict") == "hit")
         self.store.audit.emit(
             AuditEvent.of(
@@ -97,12 +111,17 @@ class PersonChecker:
 
         return check(self.index.names, query, thresholds=self.thresholds, visible=usable)
 
-    def _answer(self, item: Mapping[str, Any], candidates: list[Candidate]) -> dict[str, Any]:
-        return {
+    def _answer(
+        self, item: Mapping[str, Any], parsed: PersonItem, candidates: list[Candidate]
+    ) -> dict[str, Any]:
+        answer: dict[str, Any] = {
             "qid": _qid(item),
             "verdict": candidates[0].verdict if candidates else "no_hit",
             "candidates": [candidate_view(c) for c in candidates],
         }
+        if parsed.zone is not None:
+            answer["mrz"] = {**zone_summary(parsed.zone), "checked": _checked(parsed.query)}
+        return answer
 
 
 def candidate_view(c: Candidate) -> dict[str, Any]:
@@ -126,8 +145,9 @@ def candidate_view(c: Candidate) -> dict[str, Any]:
     }
 
 
-def parse_person_item(item: Mapping[str, Any], *, field_prefix: str = "") -> PersonQuery:
-    """A person query from a JSON object: ``name``, or ``given_names``/``family_names``."""
+def parse_person_item(item: Mapping[str, Any], *, field_prefix: str = "") -> PersonItem:
+    """A person query from a JSON object: ``name``, or ``given_names``/``family_names``,
+    or ``mrz`` (a zone, whose person fields are the query; no other field beside it)."""
     if not isinstance(item, Mapping):
         raise InvalidInput("must be an object", field=field_prefix.rstrip(".") or "body")
     unknown = sorted(set(item) - set(_FIELDS))
@@ -139,17 +159,51 @@ def parse_person_item(item: Mapping[str, Any], *, field_prefix: str = "") -> Per
             if key == "nationality" and isinstance(value, list):
                 continue
             raise InvalidInput("must be a string", field=field_prefix + key)
+    if item.get("mrz") is not None:
+        return _zone_item(item, field_prefix)
     name = item.get("name")
     if not name:
         parts = [item.get("given_names"), item.get("family_names")]
         name = " ".join(p for p in parts if p)
-    return person_query(
+    query = person_query(
         name or "",
         item.get("dob"),
         item.get("nationality"),
         item.get("sex"),
         field_prefix=field_prefix,
     )
+    return PersonItem(query)
+
+
+def _zone_item(item: Mapping[str, Any], field_prefix: str) -> PersonItem:
+    beside = [key for key in _PERSON_FIELDS if item.get(key)]
+    if beside:
+        raise InvalidInput(
+            "give either mrz or the person fields, not both", field=field_prefix + beside[0]
+        )
+    zone = read_zone(item["mrz"], field=field_prefix + "mrz")
+    fields = person_fields(zone)
+    if not fields["name"]:
+        raise InvalidInput("the zone carries no name", field=field_prefix + "mrz")
+    query = person_query(
+        fields["name"] or "",
+        fields["dob"],
+        fields["nationality"],
+        fields["sex"],
+        field_prefix=field_prefix + "mrz.",
+    )
+    return PersonItem(query, zone)
+
+
+def _checked(query: PersonQuery) -> dict[str, Any]:
+    """The fields read from the zone, as they were checked."""
+    facts = query.facts
+    return {
+        "name": query.name.text,
+        "dob": facts.dob and "-".join(f"{p:02d}" for p in facts.dob if p),
+        "nationality": list(facts.nationalities),
+        "sex": facts.sex,
+    }
 
 
 def _qid(item: Any) -> str | None:

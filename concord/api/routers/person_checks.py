@@ -25,7 +25,9 @@ async def check_person(
     principal: PrincipalDep, request: Request, body: Annotated[dict[str, Any], Body()]
 ) -> dict[str, Any]:
     """Check one person: ``name`` (any script; or ``given_names`` and ``family_names``),
-    optional ``dob`` (YYYY, YYYY-MM or YYYY-MM-DD), ``nationality`` (ISO 3166) and ``sex``.
+    optional ``dob`` (YYYY, YYYY-MM or YYYY-MM-DD), ``nationality`` (ISO 3166) and ``sex``;
+    or ``mrz``, a machine-readable zone whose person fields are checked (the answer then
+    says what was read and which check digit, if any, failed).
 
     Answers the verdict of the best candidate and up to 10 candidates the caller may
     see, best first, each with its score, verdict and explanation.
