@@ -132,12 +132,15 @@ def demo(
 ) -> None:
     """Seed the demo data (idempotent) and print the demo accounts and fresh tokens."""
     from concord.services import demo as demo_service
+    from concord.services.demo_names import cross_script_examples
 
     credentials = Path("var") / "demo-credentials.json"
     with _store() as store:
         accounts = demo_service.seed(store, credentials, people_per_ncb=people)
         console.print(f"travel documents database: up to {documents:,} records (kept between runs)")
         hits = demo_service.seed_objects(store, documents)
+        border = _frontline(_as_ncb(store, "FRA"))
+        names = cross_script_examples(store, border, get_settings())
     table = Table(title="Concord demo accounts (passwords kept in var/demo-credentials.json)")
     for column in ("username", "role", "country", "password"):
         table.add_column(column)
@@ -158,6 +161,14 @@ def demo(
     print(f"  any number from {first} to {last} issued by {blank_state} (stolen blank passports)")
     print(f"  VIN {hits.vin}; plate {hits.plate[1]} ({hits.plate[0]})")
     print(f"  firearm {hits.firearm[0]} serial {hits.firearm[1]}")
+    print("\nNames that hit in another script or spelling (as a passport prints them):")
+    for example in names:
+        print(
+            f"  {example.typed:<36} finds {example.found} "
+            f"({example.owner} record, score {example.score:.2f})"
+        )
+    if names:
+        print(f"  the passport zone of the first: {names[0].zone}")
     check = (
         "curl -s -H 'Authorization: Bearer "
         + officer.token
@@ -166,6 +177,12 @@ def demo(
         "http://127.0.0.1:8000/checks"
     )
     print(f"\nTry:\n  {check}")
+    if names:
+        person = json.dumps({"name": names[0].typed}, ensure_ascii=False)
+        print(
+            f"  curl -s -H 'Authorization: Bearer {officer.token}' -H 'Content-Type: "
+            f"application/json' -d '{person}' http://127.0.0.1:8000/checks/persons"
+        )
     print(
         f"  curl -H 'Authorization: Bearer {sample.token}' 'http://127.0.0.1:8000/persons?limit=3'"
         "\n  OpenAPI: http://127.0.0.1:8000/docs\n"

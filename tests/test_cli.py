@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from concord.cli import app
 from concord.services import auth
+from concord.services.demo_names import FEATURED
 from concord.settings import Settings
 from concord.store import Store
 
@@ -115,6 +116,10 @@ def test_demo_seeds_once_and_reissues_tokens(tmp_path: Path) -> None:
     assert first.returncode == 0, first.stderr
     assert "gs.lyon" in first.stdout and "cnd_" in first.stdout
     assert "Identifiers that hit" in first.stdout and "stolen blank passports" in first.stdout
+    # Every featured person is found from the spelling its passport prints.
+    assert "Names that hit in another script" in first.stdout
+    for person in FEATURED:
+        assert f"{person.typed} " in first.stdout and person.full_name in first.stdout
     second = run(tmp_path, "demo", "--people", "30", "--documents", "3000")
     assert second.returncode == 0, second.stderr
     url = f"sqlite:///{tmp_path / 'cli.db'}"
@@ -126,7 +131,9 @@ def test_demo_seeds_once_and_reissues_tokens(tmp_path: Path) -> None:
 
         with store.read() as conn:
             assert conn.execute(select(func.count()).select_from(users)).scalar_one() == 12
-            assert conn.execute(select(func.count()).select_from(persons)).scalar_one() == 6 * 30
+            assert conn.execute(
+                select(func.count()).select_from(persons)
+            ).scalar_one() == 6 * 30 + len(FEATURED)
             # An unchanged second run rewrote no record.
             assert set(conn.execute(select(persons.c.version)).scalars()) == {1}
             documents = conn.execute(

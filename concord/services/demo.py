@@ -19,6 +19,7 @@ from concord.domain.enums import MembershipStatus, Role
 from concord.domain.persons import PersonInput, person_to_row
 from concord.domain.principal import SYSTEM, Principal
 from concord.services import auth, users
+from concord.services.demo_names import FEATURED
 from concord.services.import_persons import csv_to_input
 from concord.services.synthetic import LOCALES, PersonFactory
 from concord.store import Store, countries_repo, persons_repo, users_repo
@@ -86,6 +87,7 @@ def seed(
         _, token, _ = auth.issue_token(store, SYSTEM, user_id, label="demo", ttl_days=30)
         accounts.append(DemoAccount(username, role.value, country, passwords[username], token))
     _seed_people(store, people_per_ncb)
+    _seed_featured(store)
     return accounts
 
 
@@ -135,6 +137,22 @@ def _seed_people(store: Store, per_ncb: int) -> None:
                 countries[raw["reference"]] = list(data.access.countries)
         with store.write() as conn:
             persons_repo.upsert_batch(conn, owner.country, rows, countries, None)
+
+
+def _seed_featured(store: Store) -> None:
+    """The people whose passport spellings the demo prints (see ``demo_names``)."""
+    for person in FEATURED:
+        data = PersonInput.model_validate(
+            {
+                "reference": person.reference,
+                "full_name": person.full_name,
+                "dob": person.dob,
+                "nationalities": [person.nationality],
+                "sex": person.sex,
+            }
+        )
+        with store.write() as conn:
+            persons_repo.upsert_batch(conn, person.owner, [person_to_row(data)], {}, None)
 
 
 def seed_objects(store: Store, documents: int) -> DemoHits:
