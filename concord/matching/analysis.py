@@ -94,6 +94,7 @@ class Token:
     keys: tuple[str, ...]  # what the index posts a name under for this word
     shortest: int  # length of the shortest Latin spelling, and of the longest:
     longest: int  # a cheap bound before comparing spellings
+    heads: frozenset[str]  # the first consonant class of each spelling (see compare._joined)
 
     @property
     def display(self) -> str:
@@ -171,6 +172,7 @@ def token(word: str) -> Token:
         keys=keys,
         shortest=min(len(f) for f in forms),
         longest=max(len(f) for f in forms),
+        heads=frozenset(k[:1] for k in skeletons if k),
     )
 
 

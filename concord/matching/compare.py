@@ -149,9 +149,12 @@ class JoinedForms:
     script: str
     shortest: int
     longest: int
+    heads: frozenset[str]  # first consonant classes the joined spelling can start with
 
 
 _joined_forms_cache: dict[tuple[str, ...], JoinedForms] = {}
+# What ``skeleton`` gives a word with no consonant (its first letter, capitalised).
+_VOWEL_ONLY = frozenset("AEIOUY")
 
 
 def _joined_forms(key: tuple[str, ...], words: Sequence[Token]) -> JoinedForms:
@@ -165,8 +168,11 @@ def _joined_forms(key: tuple[str, ...], words: Sequence[Token]) -> JoinedForms:
         a, *middle, z = words
         glue = "".join(m.latin[0] for m in middle)
         forms = tuple({x + glue + y for x in a.latin[:2] for y in z.latin[:2]})
+        heads = a.heads
+        if not a.skeleton or a.skeleton in _VOWEL_ONLY:  # all vowels: the next word leads
+            heads = heads.union(*(w.heads for w in words[1:]))
         found = _joined_forms_cache[key] = JoinedForms(
-            forms, a.script, min(map(len, forms)), max(map(len, forms))
+            forms, a.script, min(map(len, forms)), max(map(len, forms)), heads
         )
     return found
 
@@ -307,7 +313,9 @@ def _joined(
         return found
     for span, joined in _joins(joining, free):
         for k in targets:
-            if _could_join(joined, other[k]):
+            # two words written as one start as the first of them does (Abu Bakr,
+            # Boubaker; Al-Din, Eldin): the first consonant class must be shared
+            if not joined.heads.isdisjoint(other[k].heads) and _could_join(joined, other[k]):
                 s = _joined_similarity(joined, other[k])
                 if s >= JOIN_MIN:
                     found.append((span, k, s))
