@@ -177,14 +177,19 @@ def _joined_forms(key: tuple[str, ...], words: Sequence[Token]) -> JoinedForms:
     return found
 
 
-def _joins(tokens: Sequence[Token], free: set[int]) -> list[tuple[tuple[int, ...], JoinedForms]]:
+def _joins(
+    tokens: Sequence[Token], free: set[int], heads: frozenset[str]
+) -> list[tuple[tuple[int, ...], JoinedForms]]:
     """Adjacent words written as one (over a particle too: abd al rahman → abdalrahman),
-    at least one of them left free by the first alignment: the span and its forms."""
+    at least one of them left free by the first alignment, starting with one of
+    ``heads`` (see ``_joined``): the span and its forms."""
     out: list[tuple[tuple[int, ...], JoinedForms]] = []
     n = len(tokens)
     for i in range(n - 1):
         a, b = tokens[i], tokens[i + 1]
         if a.initial or b.initial or (i not in free and i + 1 not in free):
+            continue
+        if a.heads.isdisjoint(heads) and a.skeleton not in _VOWEL_ONLY:
             continue
         out.append(((i, i + 1), _joined_forms((a.text, b.text), (a, b))))
         if b.particle and i + 2 < n and not tokens[i + 2].initial:
@@ -311,7 +316,8 @@ def _joined(
     targets = [k for k in other_free if not other[k].initial]
     if not targets:
         return found
-    for span, joined in _joins(joining, free):
+    heads = frozenset().union(*(other[k].heads for k in targets))
+    for span, joined in _joins(joining, free, heads):
         for k in targets:
             # two words written as one start as the first of them does (Abu Bakr,
             # Boubaker; Al-Din, Eldin): the first consonant class must be shared
