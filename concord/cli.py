@@ -36,6 +36,7 @@ import_app = typer.Typer(help="Bulk imports (CSV or JSONL).", no_args_is_help=Tr
 audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
 member_app = typer.Typer(help="Membership of countries.", no_args_is_help=True)
 check_app = typer.Typer(help="Checks from files (manifests).", no_args_is_help=True)
+notice_app = typer.Typer(help="Notices.", no_args_is_help=True)
 snapshot_app = typer.Typer(
     help="Offline snapshots for border posts without a link.", no_args_is_help=True
 )
@@ -47,6 +48,7 @@ for sub, name in (
     (audit_app, "audit"),
     (member_app, "member"),
     (check_app, "check"),
+    (notice_app, "notices"),
     (snapshot_app, "snapshot"),
 ):
     app.add_typer(sub, name=name)
@@ -617,6 +619,31 @@ def _manifest_line(answer: dict[str, Any]) -> dict[str, Any]:
     if "error" in answer:
         line["error"] = answer["error"]
     return line
+
+
+@notice_app.command("sweep")
+def notices_sweep(
+    today: Annotated[
+        str | None, typer.Option(help="YYYY-MM-DD to act as of (default: today, UTC)")
+    ] = None,
+) -> None:
+    """Expire notices past their review date, resume ended suspensions, and remind
+    owners of review dates within two months (run it daily; it is idempotent)."""
+    import datetime as dt
+
+    from concord.errors import InvalidInput
+    from concord.services import notices
+
+    with _store() as store:
+        try:
+            day = dt.date.fromisoformat(today) if today else None
+        except ValueError:
+            raise InvalidInput("expected YYYY-MM-DD", field="today") from None
+        done = notices.sweep(store, day)
+    console.print(
+        f"expired {len(done['expired'])}, resumed {len(done['resumed'])}, "
+        f"reminded {len(done['reminded'])} notice(s)"
+    )
 
 
 def _passphrase(confirm: bool) -> str:

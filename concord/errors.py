@@ -6,6 +6,8 @@ in one place and the CLI maps them to a message and exit code 2.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class ConcordError(Exception):
     """Base error: an HTTP status, a stable code, a human message, the field at fault."""
@@ -13,10 +15,18 @@ class ConcordError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str, *, field: str | None = None, code: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        code: str | None = None,
+        details: dict[str, Any] | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.field = field
+        self.details = details  # more the caller can act on (a compliance report, say)
         if code is not None:
             self.code = code
 

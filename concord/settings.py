@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     name_hit_threshold: float = Field(default=0.8, ge=0, le=1)
     name_possible_threshold: float = Field(default=0.65, ge=0, le=1)
     name_floor: float = Field(default=0.5, ge=0, le=1)
+    # The notice compliance rules (a TOML file); empty: the rules shipped with Concord.
+    notice_rules: str = ""
+    # How often the API expires notices, ends suspensions and sends review reminders.
+    notice_sweep_interval: float = Field(default=3600, gt=0)
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:

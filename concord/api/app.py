@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
 
@@ -17,6 +18,7 @@ from concord.api.routers import (
     auth,
     checks,
     countries,
+    notices,
     objects,
     person_checks,
     persons,
@@ -24,9 +26,11 @@ from concord.api.routers import (
     users,
 )
 from concord.api.schemas import ErrorResponse
+from concord.domain.compliance import RuleBook
 from concord.index.identifiers import IdentifierIndex
 from concord.index.names import PersonNameIndex
 from concord.services.checks import Checker
+from concord.services.notice_clock import NoticeClock
 from concord.services.person_checks import PersonChecker
 from concord.settings import Settings, get_settings
 from concord.store import Store
@@ -69,14 +73,17 @@ def create_app(
 
     index = IdentifierIndex(the_store, poll_interval=settings.index_poll_interval)
     names = PersonNameIndex(the_store, poll_interval=settings.index_poll_interval)
+    clock = NoticeClock(the_store, settings.notice_sweep_interval)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         index.start()
         names.start()
+        clock.start()
         if owns_store:
             _freeze_startup_state()
         yield
+        clock.stop()
         index.stop()
         names.stop()
         # A clean shutdown writes every pending audit event.
@@ -99,8 +106,21 @@ def create_app(
     checker = app.state.checker = Checker(the_store, index)
     app.state.names = names
     app.state.person_checker = PersonChecker(the_store, names, settings)
+    app.state.rulebook = RuleBook.load(
+        Path(settings.notice_rules) if settings.notice_rules else None
+    )
     errors.install(app)
-    for module in (system, auth, users, countries, persons, checks, person_checks, audit):
+    for module in (
+        system,
+        auth,
+        users,
+        countries,
+        persons,
+        checks,
+        person_checks,
+        notices,
+        audit,
+    ):
         app.include_router(module.router)
     for router in objects.routers:
         app.include_router(router)

@@ -7,6 +7,7 @@ unexpected exception becomes a bare 500 without a traceback (and is logged).
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -29,18 +30,23 @@ _HTTP_CODES = {
 }
 
 
-def error_response(status: int, code: str, message: str, field: str | None = None) -> JSONResponse:
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    field: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> JSONResponse:
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(
-        {"error": {"code": code, "message": message, "field": field}},
-        status_code=status,
-        headers=headers,
-    )
+    error: dict[str, Any] = {"code": code, "message": message, "field": field}
+    if details is not None:
+        error["details"] = details
+    return JSONResponse({"error": error}, status_code=status, headers=headers)
 
 
 def concord_error_response(exc: ConcordError) -> JSONResponse:
     """A service error as the API answers it (shared by the handler and the checks lane)."""
-    return error_response(exc.status, exc.code, exc.message, exc.field)
+    return error_response(exc.status, exc.code, exc.message, exc.field, exc.details)
 
 
 def _validation_message(err: dict[str, object]) -> tuple[str, str]:

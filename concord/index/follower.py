@@ -7,19 +7,18 @@ failed refresh logged and retried at the next tick.
 
 from __future__ import annotations
 
-import logging
-import threading
-
-log = logging.getLogger(__name__)
+from concord.periodic import Periodic
 
 
-class ChangeLogFollower:
+class ChangeLogFollower(Periodic):
     thread_name = "concord-index"
 
     def __init__(self, *, poll_interval: float):
-        self.poll_interval = poll_interval
-        self._thread: threading.Thread | None = None
-        self._stop = threading.Event()
+        super().__init__(interval=poll_interval)
+
+    @property
+    def poll_interval(self) -> float:
+        return self.interval
 
     def load(self) -> None:
         raise NotImplementedError
@@ -27,22 +26,10 @@ class ChangeLogFollower:
     def refresh(self) -> int:
         raise NotImplementedError
 
+    def tick(self) -> int:
+        return self.refresh()
+
     def start(self) -> None:
         """Load, then follow the change log in a background thread."""
         self.load()
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._follow, name=self.thread_name, daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def _follow(self) -> None:
-        while not self._stop.wait(self.poll_interval):
-            try:
-                self.refresh()
-            except Exception:
-                log.exception("%s refresh failed; retrying", self.thread_name)
+        self.start_thread()

@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from concord.domain.enums import Role, Visibility
+from concord.domain.notices import CIRCULATED, Move, may_move
 from concord.domain.principal import Principal
 from concord.errors import Forbidden
 from concord.policy.resources import (
@@ -18,6 +19,8 @@ from concord.policy.resources import (
     CheckRequest,
     CountryRef,
     NewRecord,
+    NoticeMove,
+    NoticeRef,
     ReadScope,
     RecordRef,
     TokenRef,
@@ -37,6 +40,7 @@ class Action(StrEnum):
     CHECK = "check"
 
 
+CIRCULATED_STATES = frozenset(state.value for state in CIRCULATED)
 # Roles that read nominal data at all; partners get valid / not valid only.
 _RECORD_READERS = frozenset({Role.NCB, Role.FRONTLINE})
 _READ_EVERYTHING = frozenset({Role.GS, Role.CCF})
@@ -121,6 +125,26 @@ def _country(p: Principal, action: Action, c: CountryRef) -> bool:
     return action is Action.UPDATE and p.role is Role.GS
 
 
+def _notice(p: Principal, action: Action, n: NoticeRef) -> bool:
+    """Requests are seen by their requester and the oversight roles; a notice that
+    circulates is seen by every member that may see its subject record."""
+    if action is not Action.READ:
+        return False
+    if p.role in _READ_EVERYTHING:
+        return True
+    if p.role is Role.NCB and p.country == n.owner:
+        return True
+    if p.role not in _RECORD_READERS or n.state not in CIRCULATED_STATES:
+        return False
+    return visible_to(n.subject, p.country)
+
+
+def _notice_move(p: Principal, action: Action, m: NoticeMove) -> bool:
+    if action is not Action.UPDATE:
+        return False
+    return may_move(p.role, p.country, m.owner, Move(m.move))
+
+
 def _audit(p: Principal, action: Action, _: AuditLog) -> bool:
     return action in (Action.READ, Action.VERIFY) and p.role in (Role.GS, Role.CCF)
 
@@ -132,6 +156,8 @@ _RULES: dict[type, Callable[[Principal, Action, Any], bool]] = {
     TokenRef: _token,
     CountryRef: _country,
     AuditLog: _audit,
+    NoticeRef: _notice,
+    NoticeMove: _notice_move,
     CheckRequest: _check_request,
 }
 

@@ -30,6 +30,24 @@ class NewRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class NoticeRef:
+    """A notice: its requester, its state, and the record it is about (whose access
+    restriction decides who sees the notice once it circulates)."""
+
+    owner: str
+    state: str
+    subject: RecordRef
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeMove:
+    """A move (submit, publish, cancel…) on a notice of ``owner``."""
+
+    owner: str
+    move: str
+
+
+@dataclass(frozen=True, slots=True)
 class CheckRequest:
     """Running a check against the records of ``kind``."""
 

@@ -302,3 +302,48 @@ hits = Table(
     Index("ix_hits_owner", "owner", "id"),
     Index("ix_hits_checking_country", "checking_country", "id"),
 )
+
+# Notices: a request about one record of the requesting country, and its life.
+notices = Table(
+    "notices",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("owner", String(3), ForeignKey("countries.code"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("state", String(24), nullable=False),
+    Column("subject_kind", String(16), nullable=False),
+    Column("subject_id", BigInteger, nullable=False),
+    Column("crime_programme", String(32)),
+    Column("urgent", Boolean, nullable=False, default=False),
+    Column("public_extract", Boolean, nullable=False, default=False),
+    Column("body", JSON, nullable=False),  # title, summary, judicial data
+    Column("compliance", JSON),  # the last automated review's report
+    Column("review_date", String(10)),
+    Column("suspended_until", String(10)),
+    Column("reminded_for", String(10)),  # the review date the owner was reminded of
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Column("submitted_at", UTCDateTime()),
+    Column("published_at", UTCDateTime()),
+    Column("created_by", Integer),
+    Column("version", Integer, nullable=False, default=1),
+    Index("ix_notices_owner", "owner", "id"),
+    Index("ix_notices_state", "state", "id"),
+    Index("ix_notices_subject", "subject_kind", "subject_id"),
+)
+
+# Every move of a notice: who did what, from which state to which, and why.
+notice_events = Table(
+    "notice_events",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("notice_id", BigInteger, ForeignKey("notices.id"), nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("actor_country", String(3), nullable=False),
+    Column("move", String(24), nullable=False),
+    Column("from_state", String(24)),
+    Column("to_state", String(24), nullable=False),
+    Column("reason", Text),
+    Index("ix_notice_events_notice", "notice_id", "id"),
+)

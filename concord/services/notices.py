@@ -1,0 +1,629 @@
+"""Notices: requests by an NCB, the automated compliance review, the General
+Secretariat's review, and every later move, each checked against the role and
+the state, recorded as an event and audited.
+
+A request the principal may not see is answered as one that does not exist. A
+move from the wrong state is a conflict (409) and changes nothing; a move the
+role may not make is forbidden (403). Submission runs the compliance rules: a
+failing rule keeps the notice a draft and answers 422 with the whole report, a
+flag sends it to the review queue with the flag for the reviewer to weigh.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from concord.audit import AuditEvent
+from concord.domain.compliance import (
+    ComplianceReport,
+    NoticeFacts,
+    Offence,
+    PossibleDuplicate,
+    RuleBook,
+    SubjectFacts,
+)
+from concord.domain.enums import Role, Visibility
+from concord.domain.notices import (
+    ACTIONS,
+    EDITABLE,
+    MAX_SUSPENSION_DAYS,
+    PROGRAMME_OPTIONAL,
+    REMINDER_DAYS,
+    TRANSITIONS,
+    URGENCY_RANK,
+    Move,
+    NoticeInput,
+    NoticeKind,
+    NoticeState,
+    review_date_from,
+)
+from concord.domain.principal import Principal
+from concord.errors import Conflict, Forbidden, InvalidInput, NotFound
+from concord.policy import Action, NewRecord, NoticeMove, NoticeRef, RecordRef, allow, ensure
+from concord.store import Store, notices_repo, records_repo
+from concord.store.kinds import BY_NAME
+from concord.store.tables import persons
+
+KIND = notices_repo.KIND
+# names of a subject, its person id -> notices already circulating about the same person
+DuplicateFinder = Callable[[Sequence[str], int], list[PossibleDuplicate]]
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+# -- reading ---------------------------------------------------------------------------
+
+
+def _subject_table(kind: str) -> Any:
+    if kind == "person":
+        return persons
+    return BY_NAME[kind].table
+
+
+def _subject_row(conn: Any, kind: str, subject_id: int) -> dict[str, Any] | None:
+    return records_repo.get(conn, _subject_table(kind), kind, subject_id)
+
+
+def _subject_ref(kind: str, row: Mapping[str, Any] | None, owner: str) -> RecordRef:
+    if row is None:  # the record was deleted: only the requester and oversight see the notice
+        return RecordRef(kind, owner, Visibility.OWNER)
+    return RecordRef(
+        kind,
+        row["owner"],
+        Visibility(row["visibility"]),
+        frozenset(row.get("access_countries") or ()),
+    )
+
+
+def _notice_ref(row: Mapping[str, Any], subject: RecordRef) -> NoticeRef:
+    return NoticeRef(row["owner"], row["state"], subject)
+
+
+def _load(store: Store, principal: Principal, notice_id: int) -> tuple[dict[str, Any], RecordRef]:
+    with store.read() as conn:
+        row = notices_repo.get(conn, notice_id)
+        subject = (
+            _subject_row(conn, row["subject_kind"], int(row["subject_id"]))
+            if row is not None
+            else None
+        )
+    if row is None:
+        raise NotFound(f"no notice {notice_id}", field="id")
+    ref = _subject_ref(row["subject_kind"], subject, row["owner"])
+    if not allow(principal, Action.READ, _notice_ref(row, ref)):
+        raise NotFound(f"no notice {notice_id}", field="id")
+    return row, ref
+
+
+def view(
+    principal: Principal, row: Mapping[str, Any], events: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """The API shape; the compliance report and history only for the requester and
+    the oversight roles (the reasons of a review are theirs)."""
+    kind = NoticeKind(row["kind"])
+    out: dict[str, Any] = {
+        "id": int(row["id"]),
+        "kind": kind.value,
+        "state": row["state"],
+        "owner": row["owner"],
+        "subject": {"kind": row["subject_kind"], "id": int(row["subject_id"])},
+        "crime_programme": row["crime_programme"],
+        "urgent": bool(row["urgent"]),
+        "public_extract": bool(row["public_extract"]),
+        "action": ACTIONS[kind],
+        "review_date": row["review_date"],
+        "suspended_until": row["suspended_until"],
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+        "submitted_at": row["submitted_at"],
+        "published_at": row["published_at"],
+        "version": int(row["version"]),
+        **row["body"],
+    }
+    if _insider(principal, row["owner"]):
+        out["compliance"] = row["compliance"]
+        if events is not None:
+            out["events"] = [
+                {
+                    "at": e["at"],
+                    "actor": e["actor"],
+                    "actor_country": e["actor_country"],
+                    "move": e["move"],
+                    "from_state": e["from_state"],
+                    "to_state": e["to_state"],
+                    "reason": e["reason"],
+                }
+                for e in events
+            ]
+    return out
+
+
+def _insider(principal: Principal, owner: str) -> bool:
+    """The requesting NCB and the oversight roles: they see requests and reviews."""
+    if principal.role in (Role.GS, Role.CCF):
+        return True
+    return principal.role is Role.NCB and principal.country == owner
+
+
+def get(store: Store, principal: Principal, notice_id: int) -> dict[str, Any]:
+    row, _ = _load(store, principal, notice_id)
+    with store.read() as conn:
+        events = notices_repo.events(conn, notice_id)
+    store.audit.emit(
+        AuditEvent.of(
+            principal, "notice.read", resource=KIND, resource_id=notice_id, owner=row["owner"]
+        )
+    )
+    return view(principal, row, events)
+
+
+def list_page(
+    store: Store,
+    principal: Principal,
+    *,
+    state: str | None = None,
+    kind: str | None = None,
+    owner: str | None = None,
+    after_id: int = 0,
+    limit: int = 100,
+) -> tuple[list[dict[str, Any]], int | None]:
+    """Notices the principal may see, by id; rows it may not see are skipped."""
+    states = [NoticeState(state).value] if state else None
+    found: list[dict[str, Any]] = []
+    cursor = after_id
+    with store.read() as conn:
+        while len(found) < limit:
+            rows = notices_repo.page(
+                conn, after_id=cursor, limit=limit * 2, owner=owner, states=states, kind=kind
+            )
+            if not rows:
+                cursor = 0
+                break
+            for row in rows:
+                cursor = int(row["id"])
+                subject = _subject_row(conn, row["subject_kind"], int(row["subject_id"]))
+                ref = _subject_ref(row["subject_kind"], subject, row["owner"])
+                if allow(principal, Action.READ, _notice_ref(row, ref)):
+                    found.append(view(principal, row))
+                    if len(found) == limit:
+                        break
+    store.audit.emit(
+        AuditEvent.of(
+            principal, "notice.list", resource=KIND, count=len(found), state=state, kind=kind
+        )
+    )
+    return found, (cursor or None) if len(found) == limit else None
+
+
+# -- requests ----------------------------------------------------------------------------
+
+
+def _checked_subject(store: Store, principal: Principal, data: NoticeInput) -> None:
+    """The subject must be a record of the requester's own country."""
+    kind, subject_id = data.subject.kind, data.subject.id
+    with store.read() as conn:
+        row = _subject_row(conn, kind, subject_id)
+    if row is None or not allow(principal, Action.READ, _subject_ref(kind, row, "")):
+        raise NotFound(f"no {kind} record {subject_id}", field="subject.id")
+    if row["owner"] != principal.country:
+        raise Forbidden(
+            "a notice can be requested only about a record of your own country",
+            field="subject.id",
+        )
+
+
+def _row(data: NoticeInput) -> dict[str, Any]:
+    return {
+        "kind": data.kind.value,
+        "subject_kind": data.subject.kind,
+        "subject_id": data.subject.id,
+        "crime_programme": data.crime_programme.value if data.crime_programme else None,
+        "urgent": data.urgent,
+        "public_extract": data.public_extract,
+        "body": data.body(),
+    }
+
+
+def create(store: Store, principal: Principal, data: NoticeInput) -> dict[str, Any]:
+    ensure(principal, Action.CREATE, NewRecord(KIND, principal.country))
+    _checked_subject(store, principal, data)
+    with store.write() as conn:
+        notice_id = notices_repo.insert_one(
+            conn,
+            principal.country,
+            {**_row(data), "state": NoticeState.DRAFT.value, "version": 1},
+            principal.user_id or None,
+        )
+        notices_repo.add_event(
+            conn,
+            notice_id,
+            actor=principal.username,
+            actor_country=principal.country,
+            move="create",
+            from_state=None,
+            to_state=NoticeState.DRAFT.value,
+            reason=None,
+        )
+        row = notices_repo.get(conn, notice_id)
+    assert row is not None
+    store.audit.emit(
+        AuditEvent.of(
+            principal, "notice.create", resource=KIND, resource_id=notice_id, kind=data.kind.value
+        )
+    )
+    return view(principal, row, [])
+
+
+def update(store: Store, principal: Principal, notice_id: int, data: NoticeInput) -> dict[str, Any]:
+    """Edit a request while it is the requester's to edit (a draft, or sent back)."""
+    row, _ = _load(store, principal, notice_id)
+    if principal.country != row["owner"] or principal.role is not Role.NCB:
+        raise Forbidden("only the requesting NCB edits its notice", field="id")
+    if NoticeState(row["state"]) not in EDITABLE:
+        raise Conflict(f"a notice {row['state']} cannot be edited", field="state")
+    _checked_subject(store, principal, data)
+    with store.write() as conn:
+        if not notices_repo.change(conn, notice_id, row["owner"], int(row["version"]), _row(data)):
+            raise Conflict("the notice changed meanwhile; read it again", field="version")
+        fresh = notices_repo.get(conn, notice_id)
+    assert fresh is not None
+    store.audit.emit(
+        AuditEvent.of(principal, "notice.update", resource=KIND, resource_id=notice_id)
+    )
+    return view(principal, fresh)
+
+
+# -- compliance --------------------------------------------------------------------------
+
+
+def facts_of(conn: Any, row: Mapping[str, Any], duplicates: DuplicateFinder | None) -> NoticeFacts:
+    """What the rules look at: the request, and its subject as the store holds it."""
+    body = row["body"]
+    subject = _subject_row(conn, row["subject_kind"], int(row["subject_id"]))
+    is_person = row["subject_kind"] == "person"
+    names: tuple[str, ...] = ()
+    dob = None
+    description = body.get("subject_description") or ""
+    if is_person and subject is not None:
+        names = _person_names(subject)
+        dob = subject.get("dob")
+        description = " ".join(p for p in (description, subject.get("description") or "") if p)
+    warrant = body.get("warrant") or {}
+    found = duplicates(names, int(row["subject_id"])) if duplicates and is_person and names else []
+    return NoticeFacts(
+        kind=row["kind"],
+        crime_programme=row["crime_programme"],
+        purpose=body.get("purpose"),
+        offences=tuple(
+            Offence(o["description"], o.get("law"), o.get("max_penalty_months"))
+            for o in body.get("offences") or []
+        ),
+        warrant_reference=warrant.get("reference"),
+        warrant_date=warrant.get("date"),
+        warrant_authority=warrant.get("authority"),
+        remaining_sentence_months=body.get("remaining_sentence_months"),
+        summary=body.get("summary") or "",
+        subject=SubjectFacts(
+            names=names,
+            dob=dob,
+            has_photo=False,  # biometrics arrive with their own issue
+            has_fingerprints=False,
+            description=description,
+            is_person=is_person,
+        ),
+        duplicates=tuple(d for d in found if d.notice_id != int(row["id"])),
+    )
+
+
+def _person_names(subject: Mapping[str, Any]) -> tuple[str, ...]:
+    names = [subject.get("display_name") or ""]
+    for alias in subject.get("aliases") or []:
+        if alias.get("full_name"):
+            names.append(alias["full_name"])
+        else:
+            names.append(
+                " ".join(p for p in (alias.get("given_names"), alias.get("family_names")) if p)
+            )
+    return tuple(dict.fromkeys(n for n in names if n))
+
+
+def compliance(
+    store: Store,
+    principal: Principal,
+    notice_id: int,
+    rulebook: RuleBook,
+    duplicates: DuplicateFinder | None = None,
+) -> dict[str, Any]:
+    """The rules' verdict on the request as it stands, without moving it (live feedback)."""
+    row, _ = _load(store, principal, notice_id)
+    if not _insider(principal, row["owner"]):
+        raise NotFound(f"no notice {notice_id}", field="id")
+    with store.read() as conn:
+        report = rulebook.evaluate(facts_of(conn, row, duplicates))
+    return _report_dict(row, report)
+
+
+def _report_dict(row: Mapping[str, Any], report: ComplianceReport) -> dict[str, Any]:
+    out = report.as_dict()
+    missing = _missing_programme(row)
+    if missing is not None:
+        out["results"] = [missing, *out["results"]]
+        out["outcome"] = "fail"
+    return out
+
+
+def _missing_programme(row: Mapping[str, Any]) -> dict[str, Any] | None:
+    if row["crime_programme"] or NoticeKind(row["kind"]) in PROGRAMME_OPTIONAL:
+        return None
+    return {
+        "rule": "request.crime_programme",
+        "name": "Crime programme",
+        "outcome": "fail",
+        "message": "name the crime programme: counter_terrorism, organized_emerging_crime "
+        "or cybercrime",
+        "evidence": ["crime_programme"],
+    }
+
+
+# -- moves ---------------------------------------------------------------------------------
+
+
+def move(
+    store: Store,
+    principal: Principal,
+    notice_id: int,
+    what: Move,
+    *,
+    reason: str | None = None,
+    until: str | None = None,
+    rulebook: RuleBook | None = None,
+    duplicates: DuplicateFinder | None = None,
+    today: dt.date | None = None,
+) -> dict[str, Any]:
+    """Make one move, checked against the role, then the state; audited either way."""
+    if what is Move.EXPIRE:
+        raise Forbidden("notices expire by their review date, not on request", field="move")
+    row, _ = _load(store, principal, notice_id)
+    if not allow(principal, Action.UPDATE, NoticeMove(row["owner"], what.value)):
+        _refused(store, principal, notice_id, what, "forbidden")
+        raise Forbidden(f"not allowed to {what.value.replace('_', ' ')} this notice", field="move")
+    rule = TRANSITIONS[what]
+    state = NoticeState(row["state"])
+    if state not in rule.sources:
+        _refused(store, principal, notice_id, what, "conflict")
+        doing, being = what.value.replace("_", " "), state.value.replace("_", " ")
+        raise Conflict(f"cannot {doing} a notice that is {being}", field="state")
+    reason = (reason or "").strip() or None
+    if rule.needs_reason and not reason:
+        raise InvalidInput(f"a reason is needed to {what.value.replace('_', ' ')}", field="reason")
+    if reason is not None and len(reason) > 4000:
+        raise InvalidInput("longer than 4000 characters", field="reason")
+    day = today or _today()
+    values: dict[str, Any] = {"state": rule.target.value}
+    if what is Move.SUBMIT:
+        values.update(_submission(store, row, rulebook, duplicates))
+    elif what is Move.PUBLISH:
+        values.update(
+            published_at=notices_repo.now(), review_date=review_date_from(day), reminded_for=None
+        )
+    elif what is Move.SUSPEND:
+        values["suspended_until"] = _suspension_end(until, day)
+    elif what is Move.RESUME:
+        values["suspended_until"] = None
+    elif what is Move.RENEW:
+        values.update(state=state.value, review_date=review_date_from(day), reminded_for=None)
+    with store.write() as conn:
+        if not notices_repo.change(conn, notice_id, row["owner"], int(row["version"]), values):
+            raise Conflict("the notice changed meanwhile; read it again", field="version")
+        notices_repo.add_event(
+            conn,
+            notice_id,
+            actor=principal.username,
+            actor_country=principal.country,
+            move=what.value,
+            from_state=state.value,
+            to_state=values["state"],
+            reason=reason,
+        )
+        fresh = notices_repo.get(conn, notice_id)
+        events = notices_repo.events(conn, notice_id)
+    assert fresh is not None
+    store.audit.emit(
+        AuditEvent.of(
+            principal,
+            f"notice.{what.value}",
+            resource=KIND,
+            resource_id=notice_id,
+            owner=row["owner"],
+            from_state=state.value,
+            to_state=values["state"],
+            reason=reason,
+        )
+    )
+    return view(principal, fresh, events)
+
+
+def _refused(store: Store, principal: Principal, notice_id: int, what: Move, outcome: str) -> None:
+    store.audit.emit(
+        AuditEvent.of(
+            principal, f"notice.{what.value}", resource=KIND, resource_id=notice_id, outcome=outcome
+        )
+    )
+
+
+def _submission(
+    store: Store,
+    row: Mapping[str, Any],
+    rulebook: RuleBook | None,
+    duplicates: DuplicateFinder | None,
+) -> dict[str, Any]:
+    from concord.domain.compliance import default_rulebook
+
+    book = rulebook or default_rulebook()
+    with store.read() as conn:
+        report = book.evaluate(facts_of(conn, row, duplicates))
+    result = _report_dict(row, report)
+    if result["outcome"] == "fail":
+        failing = [r["name"] for r in result["results"] if r["outcome"] == "fail"]
+        raise InvalidInput(
+            "the request fails the compliance rules: " + "; ".join(failing),
+            field="compliance",
+            code="compliance_failed",
+            details=result,
+        )
+    return {"compliance": result, "submitted_at": notices_repo.now()}
+
+
+def _suspension_end(until: str | None, today: dt.date) -> str:
+    latest = today + dt.timedelta(days=MAX_SUSPENSION_DAYS)
+    if until is None:
+        return latest.isoformat()
+    try:
+        end = dt.date.fromisoformat(until)
+    except ValueError:
+        raise InvalidInput("expected YYYY-MM-DD", field="until") from None
+    if end <= today:
+        raise InvalidInput("must be after today", field="until")
+    if end > latest:
+        raise InvalidInput(f"a suspension lasts at most six months (until {latest})", field="until")
+    return end.isoformat()
+
+
+# -- the General Secretariat's queue -------------------------------------------------------
+
+
+def review_queue(store: Store, principal: Principal, *, limit: int = 100) -> list[dict[str, Any]]:
+    """Requests under review, most urgent first: the requester's urgency, the kind
+    (orange, red, yellow…), flags raised by the rules, then the oldest submission."""
+    if principal.role is not Role.GS:
+        raise Forbidden("the review queue is the General Secretariat's", field="role")
+    with store.read() as conn:
+        rows = notices_repo.in_states(conn, [NoticeState.UNDER_REVIEW.value])
+
+    def urgency(row: Mapping[str, Any]) -> tuple[Any, ...]:
+        flags = sum(
+            1 for r in (row["compliance"] or {}).get("results", []) if r["outcome"] == "flag"
+        )
+        return (
+            not row["urgent"],
+            URGENCY_RANK[NoticeKind(row["kind"])],
+            -flags,
+            row["submitted_at"],
+            row["id"],
+        )
+
+    rows.sort(key=urgency)
+    store.audit.emit(
+        AuditEvent.of(principal, "notice.review_queue", resource=KIND, count=len(rows))
+    )
+    return [view(principal, r) for r in rows[:limit]]
+
+
+# -- the clock ---------------------------------------------------------------------------
+
+
+def sweep(store: Store, today: dt.date | None = None) -> dict[str, list[int]]:
+    """What time does to notices: suspensions that ended resume, notices past their
+    review date expire, and owners are reminded once of a review date coming up."""
+    from concord.domain.principal import SYSTEM
+
+    day = today or _today()
+    done: dict[str, list[int]] = {"expired": [], "resumed": [], "reminded": []}
+    active = [NoticeState.PUBLISHED.value, NoticeState.SUSPENDED.value]
+    with store.read() as conn:
+        rows = notices_repo.in_states(conn, active)
+    for row in rows:
+        notice_id = int(row["id"])
+        if row["review_date"] and row["review_date"] < day.isoformat():
+            _system_move(
+                store,
+                SYSTEM,
+                row,
+                Move.EXPIRE.value,
+                NoticeState.EXPIRED.value,
+                {},
+                "review date passed",
+            )
+            done["expired"].append(notice_id)
+        elif row["suspended_until"] and row["suspended_until"] <= day.isoformat():
+            _system_move(
+                store,
+                SYSTEM,
+                row,
+                "suspension_ended",
+                NoticeState.PUBLISHED.value,
+                {"suspended_until": None},
+                "the suspension ended",
+            )
+            done["resumed"].append(notice_id)
+        elif (
+            row["review_date"]
+            and row["review_date"] <= (day + dt.timedelta(days=REMINDER_DAYS)).isoformat()
+            and row["reminded_for"] != row["review_date"]
+        ):
+            _system_move(
+                store,
+                SYSTEM,
+                row,
+                "review_reminder",
+                row["state"],
+                {"reminded_for": row["review_date"]},
+                f"review date {row['review_date']} coming up",
+            )
+            done["reminded"].append(notice_id)
+    return done
+
+
+def _system_move(
+    store: Store,
+    actor: Principal,
+    row: Mapping[str, Any],
+    what: str,
+    target: str,
+    values: dict[str, Any],
+    reason: str,
+) -> None:
+    notice_id = int(row["id"])
+    with store.write() as conn:
+        if not notices_repo.change(
+            conn, notice_id, row["owner"], int(row["version"]), {**values, "state": target}
+        ):
+            return  # changed meanwhile: the next sweep sees it again
+        notices_repo.add_event(
+            conn,
+            notice_id,
+            actor="system",
+            actor_country=row["owner"],
+            move=what,
+            from_state=row["state"],
+            to_state=target,
+            reason=reason,
+        )
+    store.audit.emit(
+        AuditEvent.of(
+            actor,
+            f"notice.{what}",
+            resource=KIND,
+            resource_id=notice_id,
+            owner=row["owner"],
+            to_state=target,
+        )
+    )
+
+
+__all__ = [
+    "DuplicateFinder",
+    "compliance",
+    "create",
+    "get",
+    "list_page",
+    "move",
+    "review_queue",
+    "sweep",
+    "update",
+    "view",
+]
