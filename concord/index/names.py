@@ -1,11 +1,14 @@
-"""The person-name index of one process, derived from the store's person records.
+"""The person-name index of one process: the persons a check may find.
 
+A person is checkable only while it is the subject of a published notice, so
+the index holds exactly those persons, each with its notices (id and kind).
 Loaded from the store at start, then kept fresh by a thread that follows the
-change log (every ``poll_interval`` seconds): a person written, changed or
-deleted through any process is found, re-scored or gone here within about
-that time. Each indexed record carries what the access policy needs (owner,
-visibility, the countries of its restriction) and its review date, so a check
-filters candidates without going back to the database.
+change log (every ``poll_interval`` seconds): a notice published, suspended or
+withdrawn, or a subject written, changed or deleted, through any process, is
+found, re-scored or gone here within about that time. Each indexed record
+carries what the access policy needs (owner, visibility, the countries of its
+restriction) and its review date, so a check filters candidates without going
+back to the database.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from concord.domain.enums import ChangeOp, Visibility
+from concord.domain.notices import ACTIVE
 from concord.index.follower import ChangeLogFollower
 from concord.matching.analysis import token
 from concord.matching.check import person_facts
@@ -28,8 +32,9 @@ from concord.policy import RecordRef
 from concord.store import Store
 from concord.store.access import countries_of
 from concord.store.changes import changes_since, last_seq
+from concord.store.notices_repo import KIND as NOTICE_KIND
 from concord.store.persons_repo import KIND
-from concord.store.tables import persons
+from concord.store.tables import notices, persons
 
 _COLUMNS = (
     persons.c.id,
@@ -46,6 +51,15 @@ _COLUMNS = (
     persons.c.review_date,
 )
 _LOAD_CHUNK = 20_000
+_CHECKABLE = frozenset(state.value for state in ACTIVE)
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeTag:
+    """A published notice about an indexed person: what a hit tells the officer."""
+
+    id: int
+    kind: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +69,7 @@ class PersonPayload:
     ref: RecordRef
     review_date: str
     display_name: str
+    notices: tuple[NoticeTag, ...] = ()
 
 
 def record_names(row: Mapping[str, Any]) -> list[str]:
@@ -83,6 +98,8 @@ class PersonNameIndex(ChangeLogFollower):
         self.seq = 0
         self.loaded_at = 0.0
         self._refresh_lock = threading.Lock()
+        # person id -> its published notices (id -> kind); the persons indexed
+        self._active: dict[int, dict[int, str]] = {}
 
     def load(self) -> None:
         """Rebuild from the store. Changes made meanwhile are applied by the next refresh."""
@@ -91,26 +108,29 @@ class PersonNameIndex(ChangeLogFollower):
         fresh = NameIndex()
         with self._refresh_lock, self.store.read() as conn:
             seq = last_seq(conn)
-            after = 0
-            while True:
+            active = _active_notices(conn)
+            subjects = sorted(active)
+            for start in range(0, len(subjects), _LOAD_CHUNK):
+                chunk = subjects[start : start + _LOAD_CHUNK]
                 rows = [
                     dict(r)
                     for r in conn.execute(
-                        select(*_COLUMNS)
-                        .where(persons.c.id > after)
-                        .order_by(persons.c.id)
-                        .limit(_LOAD_CHUNK)
+                        select(*_COLUMNS).where(persons.c.id.in_(chunk)).order_by(persons.c.id)
                     ).mappings()
                 ]
-                if not rows:
-                    break
-                self._add_rows(conn, fresh, rows)
-                after = rows[-1]["id"]
+                self._add_rows(conn, fresh, rows, active)
             self.names = fresh
+            self._active = active
             self.seq = seq
             self.loaded_at = time.time()
 
-    def _add_rows(self, conn: Connection, index: NameIndex, rows: list[dict[str, Any]]) -> None:
+    def _add_rows(
+        self,
+        conn: Connection,
+        index: NameIndex,
+        rows: list[dict[str, Any]],
+        active: Mapping[int, Mapping[int, str]],
+    ) -> None:
         restricted = [r["id"] for r in rows if r["visibility"] != Visibility.ALL.value]
         countries = countries_of(conn, KIND, restricted) if restricted else {}
         for row in rows:
@@ -121,7 +141,11 @@ class PersonNameIndex(ChangeLogFollower):
                 countries=frozenset(countries.get(row["id"], ())),
             )
             facts = person_facts(row["dob"], row["nationalities"] or None, row["sex"])
-            payload = PersonPayload(ref, row["review_date"], row["display_name"])
+            tags = tuple(
+                NoticeTag(notice_id, kind)
+                for notice_id, kind in sorted(active.get(int(row["id"]), {}).items())
+            )
+            payload = PersonPayload(ref, row["review_date"], row["display_name"], tags)
             index.add(int(row["id"]), record_names(row), facts, payload)
 
     def refresh(self) -> int:
@@ -136,23 +160,74 @@ class PersonNameIndex(ChangeLogFollower):
                     for change in changes:
                         if change.kind == KIND:
                             self._apply(conn, change.op, change.record_ids())
+                        elif change.kind == NOTICE_KIND:
+                            self._apply_notices(conn, change.record_ids())
                 applied += len(changes)
                 self.seq = changes[-1].seq
 
     def _apply(self, conn: Connection, op: ChangeOp, ids: Iterable[int]) -> None:
-        id_list = list(ids)
+        """A person changed: only a subject of a published notice is (re)indexed."""
+        id_list = [i for i in ids if i in self._active]
+        if not id_list:
+            return
         if op is ChangeOp.DELETE:
             for record_id in id_list:
                 self.names.remove(record_id)
             return
+        self._reindex(conn, id_list)
+
+    def _apply_notices(self, conn: Connection, ids: Iterable[int]) -> None:
+        """A notice changed: its subject joins the index when it is published, and
+        leaves when its last published notice is no longer."""
+        touched: set[int] = set()
+        rows = conn.execute(
+            select(
+                notices.c.id,
+                notices.c.kind,
+                notices.c.state,
+                notices.c.subject_kind,
+                notices.c.subject_id,
+            ).where(notices.c.id.in_(list(ids)))
+        ).mappings()
+        for row in rows:
+            if row["subject_kind"] != KIND:
+                continue
+            person = int(row["subject_id"])
+            held = self._active.setdefault(person, {})
+            if row["state"] in _CHECKABLE:
+                held[int(row["id"])] = row["kind"]
+            else:
+                held.pop(int(row["id"]), None)
+            if not held:
+                del self._active[person]
+            touched.add(person)
+        for person in touched:
+            if person not in self._active:
+                self.names.remove(person)
+        self._reindex(conn, sorted(p for p in touched if p in self._active))
+
+    def _reindex(self, conn: Connection, id_list: list[int]) -> None:
+        if not id_list:
+            return
         rows = [
             dict(r)
-            for r in conn.execute(
-                select(*_COLUMNS).where(persons.c.id.between(id_list[0], id_list[-1]))
-            ).mappings()
+            for r in conn.execute(select(*_COLUMNS).where(persons.c.id.in_(id_list))).mappings()
         ]
         found = {r["id"] for r in rows}
         for record_id in id_list:
             if record_id not in found:
                 self.names.remove(record_id)
-        self._add_rows(conn, self.names, rows)
+        self._add_rows(conn, self.names, rows, self._active)
+
+
+def _active_notices(conn: Connection) -> dict[int, dict[int, str]]:
+    """Every person that is the subject of a published notice, with those notices."""
+    active: dict[int, dict[int, str]] = {}
+    rows = conn.execute(
+        select(notices.c.id, notices.c.kind, notices.c.subject_id).where(
+            notices.c.state.in_(list(_CHECKABLE)), notices.c.subject_kind == KIND
+        )
+    )
+    for notice_id, kind, subject_id in rows:
+        active.setdefault(int(subject_id), {})[int(notice_id)] = kind
+    return active

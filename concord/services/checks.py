@@ -22,6 +22,8 @@ from sqlalchemy import Connection, insert, select
 from concord.audit import AuditEvent
 from concord.domain.checks import ParsedCheck, make_key, parse_check
 from concord.domain.enums import Role
+from concord.domain.notices import ACTIONS as NOTICE_ACTIONS
+from concord.domain.notices import NoticeKind, NoticeState
 from concord.domain.principal import Principal
 from concord.errors import ConcordError, Forbidden, InvalidInput
 from concord.index.identifiers import IdentifierIndex
@@ -29,7 +31,7 @@ from concord.index.manifest import Keyed, document_keys
 from concord.policy import Action, CheckRequest, allow
 from concord.services import objects
 from concord.services.records import record_ref
-from concord.store import Store, records_repo
+from concord.store import Store, notices_repo, records_repo
 from concord.store.kinds import BLANK_RANGE, BY_NAME, BY_PREFIX
 from concord.store.tables import blank_ranges, hits
 
@@ -334,6 +336,7 @@ class Checker:
                     },
                 )
                 match["_hit_id"] = int(result.scalar_one())
+                match["_notices"] = _published_notices(conn, match["_kind"], int(match["id"]))
 
     def _audit(self, principal: Principal, rows: list[_Row], single: bool) -> None:
         summary = _summary
@@ -385,8 +388,21 @@ class Checker:
             "owner": match["owner"],
             "status": match.get("status", "stolen_blank"),
             "action": ACTIONS[kind.name],
+            "notices": match.get("_notices", []),
             "record": {k: v for k, v in record.items() if not k.startswith("_")},
         }
+
+
+def _published_notices(conn: Connection, kind: str, record_id: int) -> list[dict[str, Any]]:
+    """Published notices about a matched object (a purple notice on a device, say): read
+    only on a hit, so a miss never touches them."""
+    rows = notices_repo.page(
+        conn, after_id=0, limit=20, subject=(kind, record_id), states=[NoticeState.PUBLISHED.value]
+    )
+    return [
+        {"id": int(r["id"]), "kind": r["kind"], "action": NOTICE_ACTIONS[NoticeKind(r["kind"])]}
+        for r in rows
+    ]
 
 
 def _summary(row: _Row) -> dict[str, Any]:

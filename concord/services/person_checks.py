@@ -1,5 +1,8 @@
 """Person checks against the platform's own records, with the caller's access applied.
 
+Only the subject of a published notice answers (the name index holds only those);
+a hit names the notice's kind and what the officer should do.
+
 Candidates come from this process's name index; a record the principal may not
 use under its owner's restriction, or past its review date, never answers
 (it is filtered before scoring, so it cannot even shape the ranking). Every
@@ -15,10 +18,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from concord.audit import AuditEvent
+from concord.domain.notices import ACTIONS, URGENCY_RANK, NoticeKind
 from concord.domain.principal import Principal
 from concord.errors import ConcordError, Forbidden, InvalidInput
 from concord.identifiers.mrz import MRZ
-from concord.index.names import PersonNameIndex, PersonPayload
+from concord.index.names import NoticeTag, PersonNameIndex, PersonPayload
 from concord.matching.check import Candidate, PersonQuery, Thresholds, check, person_query
 from concord.matching.index import Record
 from concord.policy import Action, CheckRequest, allow
@@ -114,11 +118,16 @@ class PersonChecker:
     def _answer(
         self, item: Mapping[str, Any], parsed: PersonItem, candidates: list[Candidate]
     ) -> dict[str, Any]:
+        views = [candidate_view(c) for c in candidates]
         answer: dict[str, Any] = {
             "qid": _qid(item),
             "verdict": candidates[0].verdict if candidates else "no_hit",
-            "candidates": [candidate_view(c) for c in candidates],
+            "candidates": views,
         }
+        if views and views[0]["verdict"] == "hit" and views[0]["notices"]:
+            best = views[0]["notices"][0]
+            answer["notice"] = {"id": best["id"], "kind": best["kind"]}
+            answer["action"] = best["action"]
         if parsed.zone is not None:
             answer["mrz"] = {**zone_summary(parsed.zone), "checked": _checked(parsed.query)}
         return answer
@@ -141,8 +150,17 @@ def candidate_view(c: Candidate) -> dict[str, Any]:
         "dob": dob,
         "nationalities": list(facts.nationalities),
         "sex": facts.sex,
+        "notices": [
+            {"id": tag.id, "kind": tag.kind, "action": ACTIONS[NoticeKind(tag.kind)]}
+            for tag in sorted(payload.notices, key=_severity)
+        ],
         "explanation": list(c.explanation),
     }
+
+
+def _severity(tag: NoticeTag) -> tuple[int, int]:
+    """The notice that asks the most of the officer first (orange, red, …)."""
+    return URGENCY_RANK[NoticeKind(tag.kind)], tag.id
 
 
 def parse_person_item(item: Mapping[str, Any], *, field_prefix: str = "") -> PersonItem:

@@ -6,11 +6,14 @@ from typing import Any
 
 from concord.domain.persons import PersonInput, person_to_row
 from concord.domain.principal import Principal
+from concord.errors import Conflict
 from concord.services import records
-from concord.store import Store, persons_repo
+from concord.store import Store, notices_repo, persons_repo
 from concord.store.tables import persons
 
 KIND = persons_repo.KIND
+# Notice states in which a notice still needs its subject.
+OPEN_STATES = ("draft", "under_review", "more_info_requested", "published", "suspended")
 
 
 def view(principal: Principal, row: dict[str, Any]) -> dict[str, Any]:
@@ -61,6 +64,22 @@ def update(store: Store, principal: Principal, record_id: int, data: PersonInput
 
 
 def delete(store: Store, principal: Principal, record_id: int) -> None:
+    """Delete a record, unless a notice still open or circulating is about it (the notice
+    would lose its subject): the requester withdraws the notice first."""
+    with store.read() as conn:
+        open_notices = [
+            int(n["id"])
+            for n in notices_repo.page(
+                conn, after_id=0, limit=50, subject=(KIND, record_id), states=OPEN_STATES
+            )
+        ]
+    if open_notices:
+        records.visible(store, principal, KIND, persons, record_id)  # not found stays not found
+        raise Conflict(
+            f"notice(s) {', '.join(map(str, open_notices))} are about this person; "
+            "withdraw them first",
+            field="id",
+        )
     records.delete(store, principal, KIND, persons, record_id)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -119,3 +120,33 @@ def test_bad_requests_name_the_field(client: TestClient, world: World) -> None:
     assert client.get("/notices/0", headers=bearer(token)).status_code == 422
     assert client.get("/notices/12345", headers=bearer(token)).status_code == 404
     assert client.get("/review/notices", headers=bearer(token)).status_code == 403
+
+
+def test_an_object_check_names_the_notice_about_it(client: TestClient, world: World) -> None:
+    firearm = client.post(
+        "/firearms",
+        json={"make": "Glock GmbH", "serial": "BXR 777", "model": "19"},
+        headers=bearer(world.ncb_b.token),
+    )
+    assert firearm.status_code == 201, firearm.text
+    request = {
+        "kind": "purple",
+        "crime_programme": "organized_emerging_crime",
+        "summary": "Pistols converted from blank-firing models, serials ground off.",
+        "subject": {"kind": "firearm", "id": firearm.json()["id"]},
+    }
+    created = _post(client, world.ncb_b.token, "/notices", request)
+    assert created.status_code == 201, created.text
+    notice_id = created.json()["id"]
+    query = {"firearm": {"serial": "BXR777", "make": "GLOCK"}}
+    deadline = time.monotonic() + 15  # the identifier index follows the change log
+    while not (before := _post(client, world.frontline_a.token, "/checks", query).json())["hit"]:
+        assert time.monotonic() < deadline, before
+        time.sleep(0.05)
+    assert before["matches"][0]["notices"] == []
+    _post(client, world.ncb_b.token, f"/notices/{notice_id}/submit")
+    assert _post(client, world.gs.token, f"/notices/{notice_id}/publish").status_code == 200
+    after = _post(client, world.frontline_a.token, "/checks", query).json()
+    (notice,) = after["matches"][0]["notices"]
+    assert notice["id"] == notice_id and notice["kind"] == "purple"
+    assert notice["action"].startswith("a modus operandi")

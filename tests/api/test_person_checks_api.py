@@ -11,10 +11,32 @@ from tests.api.conftest import bearer
 from tests.conftest import World
 
 
-def _person(client: TestClient, token: str, **fields: Any) -> dict[str, Any]:
+def _person(client: TestClient, world: World, **fields: Any) -> dict[str, Any]:
+    """A person of DEU, made checkable as the subject of a published blue notice."""
+    record = _record(client, world.ncb_b.token, **fields)
+    _publish(client, world, record["id"])
+    return record
+
+
+def _record(client: TestClient, token: str, **fields: Any) -> dict[str, Any]:
     response = client.post("/persons", json=fields, headers=bearer(token))
     assert response.status_code == 201, response.text
     return dict(response.json())
+
+
+def _publish(client: TestClient, world: World, person_id: int, kind: str = "blue") -> int:
+    body = {
+        "kind": kind,
+        "crime_programme": "organized_emerging_crime",
+        "subject": {"kind": "person", "id": person_id},
+    }
+    created = client.post("/notices", json=body, headers=bearer(world.ncb_b.token))
+    assert created.status_code == 201, created.text
+    notice_id = int(created.json()["id"])
+    for token, move in ((world.ncb_b.token, "submit"), (world.gs.token, "publish")):
+        moved = client.post(f"/notices/{notice_id}/{move}", headers=bearer(token))
+        assert moved.status_code == 200, moved.text
+    return notice_id
 
 
 def _check(client: TestClient, token: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -39,7 +61,7 @@ def test_a_person_written_is_found_across_scripts_by_the_follower(
 ) -> None:
     record = _person(
         client,
-        world.ncb_b.token,
+        world,
         full_name="Щербаков Александр Иванович",
         dob="1971-04-12",
         nationalities=["RU"],
@@ -57,11 +79,33 @@ def test_a_person_written_is_found_across_scripts_by_the_follower(
     assert any("date of birth agrees" in line for line in best["explanation"])
 
 
+def test_only_the_subject_of_a_published_notice_answers(client: TestClient, world: World) -> None:
+    record = _record(client, world.ncb_b.token, full_name="Ivan Sergeyevich Volkov", dob="1977")
+    query = {"name": "Иван Волков", "dob": "1977"}
+    assert _check(client, world.frontline_a.token, query)["candidates"] == []
+    notice_id = _publish(client, world, record["id"], kind="blue")
+    answer = _until_found(client, world.frontline_a.token, query)
+    assert answer["verdict"] == "hit" and answer["notice"] == {"id": notice_id, "kind": "blue"}
+    assert answer["action"].startswith("collect information")
+    assert answer["candidates"][0]["notices"][0]["kind"] == "blue"
+    suspended = client.post(
+        f"/notices/{notice_id}/suspend",
+        json={"reason": "operation under way"},
+        headers=bearer(world.ncb_b.token),
+    )
+    assert suspended.status_code == 200, suspended.text
+    deadline = time.monotonic() + 15
+    while _check(client, world.frontline_a.token, query)["candidates"]:
+        assert time.monotonic() < deadline, "a suspended notice's subject still answers"
+        time.sleep(0.05)
+
+
 def test_restricted_records_do_not_answer_outsiders(client: TestClient, world: World) -> None:
     _person(
         client,
-        world.ncb_b.token,
+        world,
         full_name="Mohammed Abdulrahman Al-Jabouri",
+        dob="1979-03-02",
         access={"visibility": "except", "countries": ["USA"]},
     )
     query = {"name": "محمد عبد الرحمن الجبوري"}
@@ -73,7 +117,7 @@ def test_restricted_records_do_not_answer_outsiders(client: TestClient, world: W
 
 
 def test_checks_are_audited_with_what_they_disclosed(client: TestClient, world: World) -> None:
-    record = _person(client, world.ncb_b.token, full_name="Giorgi Beridze", dob="1988-05-05")
+    record = _person(client, world, full_name="Giorgi Beridze", dob="1988-05-05")
     _until_found(client, world.frontline_a.token, {"name": "გიორგი ბერიძე"})
     world.store.audit.flush()
     events = client.get(
@@ -83,7 +127,7 @@ def test_checks_are_audited_with_what_they_disclosed(client: TestClient, world: 
 
 
 def test_batch_answers_every_row_in_order(client: TestClient, world: World) -> None:
-    _person(client, world.ncb_b.token, full_name="Aram Khachatryan", dob="1990")
+    _person(client, world, full_name="Aram Khachatryan", dob="1990")
     _until_found(client, world.frontline_a.token, {"name": "Aram Khachatryan"})
     response = client.post(
         "/checks/persons/batch",
@@ -128,7 +172,7 @@ def test_bad_input_is_a_4xx_naming_the_field(client: TestClient, world: World) -
 def test_match_speaks_yente(client: TestClient, world: World) -> None:
     record = _person(
         client,
-        world.ncb_b.token,
+        world,
         full_name="Usama bin Ladin",
         dob="1957-03-10",
         nationalities=["SA"],

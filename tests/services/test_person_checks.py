@@ -13,12 +13,13 @@ import pytest
 from sqlalchemy import select
 
 from concord.domain.enums import MembershipStatus, Role
+from concord.domain.notices import Move, NoticeInput
 from concord.domain.persons import PersonInput
 from concord.domain.principal import Principal
 from concord.errors import InvalidInput
 from concord.identifiers.mrz_format import format_td3
 from concord.index.names import PersonNameIndex
-from concord.services import persons
+from concord.services import notices, persons
 from concord.services.person_checks import PersonChecker
 from concord.settings import Settings
 from concord.store import Store
@@ -26,6 +27,7 @@ from concord.store.tables import audit_events
 
 DEU = Principal(0, "ncb", Role.NCB, "DEU", MembershipStatus.MEMBER)
 OFFICER = Principal(0, "officer", Role.FRONTLINE, "FRA", MembershipStatus.MEMBER)
+GS = Principal(0, "gs", Role.GS, "XPO", MembershipStatus.MEMBER)
 
 
 def _zone(**changes: str) -> str:
@@ -45,7 +47,8 @@ def _zone(**changes: str) -> str:
 
 
 def _checker(store: Store) -> PersonChecker:
-    persons.create(
+    """A DEU record, checkable as the subject of a published blue notice."""
+    record = persons.create(
         store,
         DEU,
         PersonInput.model_validate(
@@ -57,6 +60,14 @@ def _checker(store: Store) -> PersonChecker:
             }
         ),
     )
+    request = {
+        "kind": "blue",
+        "crime_programme": "organized_emerging_crime",
+        "subject": {"kind": "person", "id": record["id"]},
+    }
+    notice = notices.create(store, DEU, NoticeInput.model_validate(request))
+    notices.move(store, DEU, notice["id"], Move.SUBMIT)
+    notices.move(store, GS, notice["id"], Move.PUBLISH)
     index = PersonNameIndex(store)
     index.load()
     return PersonChecker(store, index, Settings(env="test"))
