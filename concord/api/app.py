@@ -22,6 +22,7 @@ from concord.api.routers import (
     objects,
     person_checks,
     persons,
+    public,
     system,
     users,
 )
@@ -119,6 +120,7 @@ def create_app(
         checks,
         person_checks,
         notices,
+        public,
         audit,
     ):
         app.include_router(module.router)

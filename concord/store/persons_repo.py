@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from concord.policy import ReadScope
 from concord.store import records_repo
@@ -59,3 +59,13 @@ def upsert_batch(
     created_by: int | None,
 ) -> list[int]:
     return records_repo.upsert_batch(conn, persons, KIND, owner, rows, countries, created_by)
+
+
+def id_and_version(conn: Connection, owner: str, reference: str) -> tuple[int, int] | None:
+    """``owner``'s record ``reference``: its id and version (a changing upsert bumps it)."""
+    found = conn.execute(
+        select(persons.c.id, persons.c.version).where(
+            persons.c.owner == owner, persons.c.reference == reference
+        )
+    ).first()
+    return None if found is None else (int(found[0]), int(found[1]))

@@ -150,3 +150,22 @@ def test_an_object_check_names_the_notice_about_it(client: TestClient, world: Wo
     (notice,) = after["matches"][0]["notices"]
     assert notice["id"] == notice_id and notice["kind"] == "purple"
     assert notice["action"].startswith("a modus operandi")
+
+
+def test_public_extracts_need_no_account(client: TestClient, world: World) -> None:
+    notice_id = _draft(client, world)
+    body = client.get(f"/notices/{notice_id}", headers=bearer(world.ncb_b.token)).json()
+    request = {**RED, "subject": body["subject"], "public_extract": True}
+    assert client.put(f"/notices/{notice_id}", json=request, headers=bearer(world.ncb_b.token))
+    _post(client, world.ncb_b.token, f"/notices/{notice_id}/submit")
+    _post(client, world.gs.token, f"/notices/{notice_id}/publish")
+    listed = client.get("/public/notices?name=benali&resultPerPage=5")
+    assert listed.status_code == 200, listed.text
+    (extract,) = listed.json()["_embedded"]["notices"]
+    assert extract["forename"] == "KARIM" and extract["name"] == "BENALI"
+    detail = client.get(extract["_links"]["self"]["href"])
+    assert detail.status_code == 200
+    assert detail.json()["arrest_warrants"][0]["issuing_country_id"] == "DE"
+    assert client.get("/public/notices?sexId=Q").json()["error"]["field"] == "sexId"
+    assert client.get("/public/notices?resultPerPage=1000").status_code == 422
+    assert client.get("/public/notices/2026-999999").status_code == 404
