@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import orjson
 import typer
@@ -27,6 +27,9 @@ from concord.domain.principal import SYSTEM, Principal
 from concord.errors import ConcordError
 from concord.settings import get_settings
 from concord.store import Store
+
+if TYPE_CHECKING:
+    from concord.services.demo_notices import NoticeSummary
 
 app = typer.Typer(help="Concord: police data sharing and real-time checks.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -134,6 +137,7 @@ def demo(
 ) -> None:
     """Seed the demo data (idempotent) and print the demo accounts and fresh tokens."""
     from concord.services import demo as demo_service
+    from concord.services import demo_notices
     from concord.services.demo_names import cross_script_examples
 
     credentials = Path("var") / "demo-credentials.json"
@@ -143,6 +147,7 @@ def demo(
         hits = demo_service.seed_objects(store, documents)
         border = _frontline(_as_ncb(store, "FRA"))
         names = cross_script_examples(store, border, get_settings())
+        seeded = demo_notices.summary(store)
     table = Table(title="Concord demo accounts (passwords kept in var/demo-credentials.json)")
     for column in ("username", "role", "country", "password"):
         table.add_column(column)
@@ -171,6 +176,7 @@ def demo(
         )
     if names:
         print(f"  the passport zone of the first: {names[0].zone}")
+    _print_notices(seeded)
     check = (
         "curl -s -H 'Authorization: Bearer "
         + officer.token
@@ -188,6 +194,19 @@ def demo(
     print(
         f"  curl -H 'Authorization: Bearer {sample.token}' 'http://127.0.0.1:8000/persons?limit=3'"
         "\n  OpenAPI: http://127.0.0.1:8000/docs\n"
+    )
+
+
+def _print_notices(seeded: NoticeSummary) -> None:
+    """Notices by state and kind; only a published one makes its subject checkable."""
+    print("\nNotices by state and kind (a person is found by checks while one is published):")
+    for state, total, kinds in seeded.by_state():
+        listed = ", ".join(f"{kind} {n}" for kind, n in kinds)
+        extra = f" ({seeded.public} with a public extract)" if state == "published" else ""
+        print(f"  {state:<20} {total:>5}  {listed}{extra}")
+    print(
+        f"Review queue (gs.lyon, GET /review/notices): {seeded.queue} requests under review, "
+        f"{seeded.flagged} flagged by the compliance rules"
     )
 
 
@@ -619,6 +638,29 @@ def _manifest_line(answer: dict[str, Any]) -> dict[str, Any]:
     if "error" in answer:
         line["error"] = answer["error"]
     return line
+
+
+@import_app.command("public-notices")
+def import_public_notices(
+    file: Annotated[
+        Path, typer.Argument(help="JSON in the public red-notice service's shape, or JSONL")
+    ],
+) -> None:
+    """Load public red notices (list answers or detail records with entity_id, forename,
+    name, date_of_birth, nationalities, sex_id, arrest_warrants) as published notices
+    with a public extract, each owned by its warrant's country. Idempotent: run it again
+    to finish a run cut short. Exit code 1 when some records were rejected."""
+    from concord.services.public_notices_import import import_public_notices as run
+
+    with _store() as store:
+        report = run(store, file)
+    for where, field, why in report.rejected[:50]:
+        console.print(f"  rejected {where}: {field or 'record'}: {why}")
+    console.print(
+        f"{report.written} written, {report.unchanged} unchanged, {len(report.rejected)} rejected"
+    )
+    if report.rejected:
+        raise typer.Exit(1)
 
 
 @notice_app.command("sweep")

@@ -26,6 +26,8 @@ COMMANDS = [
     ["token", "revoke"],
     ["import", "persons"],
     ["check", "persons"],
+    ["import", "public-notices"],
+    ["notices", "sweep"],
     ["check", "documents"],
     ["audit", "verify"],
     ["audit", "show"],
@@ -111,6 +113,14 @@ def test_bad_input_exits_2_without_traceback(tmp_path: Path) -> None:
 
 
 def test_demo_seeds_once_and_reissues_tokens(tmp_path: Path) -> None:
+    from itertools import product
+
+    from sqlalchemy import func, select
+
+    from concord.domain.notices import NoticeKind, NoticeState
+    from concord.services.demo_notices import ADDED_PERSONS
+    from concord.store.tables import notice_events, notices, persons, travel_documents, users
+
     assert run(tmp_path, "db", "upgrade").returncode == 0
     first = run(tmp_path, "demo", "--people", "30", "--documents", "3000")
     assert first.returncode == 0, first.stderr
@@ -120,26 +130,68 @@ def test_demo_seeds_once_and_reissues_tokens(tmp_path: Path) -> None:
     assert "Names that hit in another script" in first.stdout
     for person in FEATURED:
         assert f"{person.typed} " in first.stdout and person.full_name in first.stdout
+    assert "Notices by state and kind" in first.stdout and "Review queue" in first.stdout
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+
+    def seeded() -> tuple[dict[int, int], int]:
+        store = Store(url, settings=Settings(env="test", database_url=url))
+        try:
+            with store.read() as conn:
+                versions = dict(conn.execute(select(notices.c.id, notices.c.version)).all())
+                events = conn.execute(select(func.count()).select_from(notice_events))
+                return {int(k): int(v) for k, v in versions.items()}, int(events.scalar_one())
+        finally:
+            store.close()
+
+    notices_before = seeded()
     second = run(tmp_path, "demo", "--people", "30", "--documents", "3000")
     assert second.returncode == 0, second.stderr
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    # An unchanged second run created no notice and moved none.
+    assert seeded() == notices_before
     store = Store(url, settings=Settings(env="test", database_url=url))
     try:
-        from sqlalchemy import func, select
-
-        from concord.store.tables import persons, travel_documents, users
-
         with store.read() as conn:
             assert conn.execute(select(func.count()).select_from(users)).scalar_one() == 12
-            assert conn.execute(
-                select(func.count()).select_from(persons)
-            ).scalar_one() == 6 * 30 + len(FEATURED)
+            assert (
+                conn.execute(select(func.count()).select_from(persons)).scalar_one()
+                == 6 * 30 + len(FEATURED) + ADDED_PERSONS
+            )
             # An unchanged second run rewrote no record.
             assert set(conn.execute(select(persons.c.version)).scalars()) == {1}
             documents = conn.execute(
                 select(func.count()).select_from(travel_documents)
             ).scalar_one()
             assert documents == 3000
+            # A notice of every kind in every state.
+            seen = {tuple(r) for r in conn.execute(select(notices.c.kind, notices.c.state))}
+            assert {(k.value, s.value) for k, s in product(NoticeKind, NoticeState)} <= seen
     finally:
         store.close()
     assert (tmp_path / "var" / "demo-credentials.json").stat().st_mode & 0o077 == 0
+
+
+def test_import_public_notices_and_sweep(tmp_path: Path) -> None:
+    import json
+
+    assert run(tmp_path, "db", "upgrade").returncode == 0
+    record = {
+        "entity_id": "2019/40512",
+        "forename": "IVAN",
+        "name": "PETROV",
+        "date_of_birth": "1981/03/14",
+        "nationalities": ["RU"],
+        "arrest_warrants": [{"charge": "Fraud", "issuing_country_id": "RU"}],
+    }
+    bad = {**record, "entity_id": "2019/1", "arrest_warrants": []}
+    source = tmp_path / "red.jsonl"
+    source.write_text(json.dumps(record) + "\n" + json.dumps(bad) + "\n", encoding="utf-8")
+    first = run(tmp_path, "import", "public-notices", str(source))
+    assert first.returncode == 1, first.stderr  # one rejected
+    assert "1 written" in first.stderr and "line 2" in first.stderr
+    again = run(tmp_path, "import", "public-notices", str(source))
+    assert "0 written, 1 unchanged" in again.stderr
+    missing = run(tmp_path, "import", "public-notices", str(tmp_path / "none.json"))
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
+    swept = run(tmp_path, "notices", "sweep", "--today", "2040-01-01")
+    assert swept.returncode == 0 and "expired 1" in swept.stderr
+    assert run(tmp_path, "notices", "sweep", "--today", "someday").returncode == 2

@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, model_validator
 
 from concord.domain.enums import Role
-from concord.domain.persons import FullDateText, Strict
+from concord.domain.persons import CountryCode, FullDateText, Strict
 from concord.domain.validation import clean_text
 from concord.errors import InvalidInput
 
@@ -105,6 +105,7 @@ class Move(StrEnum):
     CANCEL = "cancel"
     RENEW = "renew"
     EXPIRE = "expire"
+    CLEAR = "clear"  # the GS has reviewed a diffusion's flags and lets it stand
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +140,7 @@ TRANSITIONS: dict[Move, Transition] = {
     ),
     Move.RENEW: Transition(frozenset({_S.PUBLISHED, _S.SUSPENDED}), _S.PUBLISHED, "owner", False),
     Move.EXPIRE: Transition(frozenset({_S.PUBLISHED, _S.SUSPENDED}), _S.EXPIRED, "system", False),
+    Move.CLEAR: Transition(frozenset({_S.PUBLISHED, _S.SUSPENDED}), _S.PUBLISHED, "gs", False),
 }
 # States in which the requester may still edit the request.
 EDITABLE = frozenset({_S.DRAFT, _S.MORE_INFO_REQUESTED})
@@ -157,13 +159,6 @@ def may_move(role: Role, country: str, owner: str, move: Move) -> bool:
     if by == "gs":
         return role is Role.GS
     return False
-
-
-def target_state(move: Move, state: NoticeState, *, renewed_state: NoticeState) -> NoticeState:
-    """The state after ``move``; renewing keeps a suspended notice suspended."""
-    if move is Move.RENEW:
-        return renewed_state
-    return TRANSITIONS[move].target
 
 
 def _text(value: str) -> str:
@@ -250,6 +245,21 @@ class NoticeInput(Strict):
                 "un_reference",
             },
         )
+
+
+class DiffusionInput(NoticeInput):
+    """A diffusion: the same request, sent at once to the countries the NCB chooses and
+    reviewed by the same rules afterwards."""
+
+    recipients: list[CountryCode] = Field(min_length=1, max_length=300)
+
+    @model_validator(mode="after")
+    def _distinct_recipients(self) -> DiffusionInput:
+        self.recipients = sorted(set(self.recipients))
+        return self
+
+    def body(self) -> dict[str, Any]:
+        return super().body()
 
 
 def review_date_from(published: dt.date) -> str:

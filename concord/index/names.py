@@ -52,14 +52,23 @@ _COLUMNS = (
 )
 _LOAD_CHUNK = 20_000
 _CHECKABLE = frozenset(state.value for state in ACTIVE)
+_NOTICE_COLUMNS = (
+    notices.c.id,
+    notices.c.kind,
+    notices.c.subject_id,
+    notices.c.channel,
+    notices.c.recipients,
+)
 
 
 @dataclass(frozen=True, slots=True)
 class NoticeTag:
-    """A published notice about an indexed person: what a hit tells the officer."""
+    """A published notice about an indexed person: what a hit tells the officer.
+    A diffusion names its recipients: only they (and its sender) are told."""
 
     id: int
     kind: str
+    recipients: frozenset[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,8 +107,8 @@ class PersonNameIndex(ChangeLogFollower):
         self.seq = 0
         self.loaded_at = 0.0
         self._refresh_lock = threading.Lock()
-        # person id -> its published notices (id -> kind); the persons indexed
-        self._active: dict[int, dict[int, str]] = {}
+        # person id -> its published notices (id -> tag); the persons indexed
+        self._active: dict[int, dict[int, NoticeTag]] = {}
 
     def load(self) -> None:
         """Rebuild from the store. Changes made meanwhile are applied by the next refresh."""
@@ -129,7 +138,7 @@ class PersonNameIndex(ChangeLogFollower):
         conn: Connection,
         index: NameIndex,
         rows: list[dict[str, Any]],
-        active: Mapping[int, Mapping[int, str]],
+        active: Mapping[int, Mapping[int, NoticeTag]],
     ) -> None:
         restricted = [r["id"] for r in rows if r["visibility"] != Visibility.ALL.value]
         countries = countries_of(conn, KIND, restricted) if restricted else {}
@@ -141,10 +150,7 @@ class PersonNameIndex(ChangeLogFollower):
                 countries=frozenset(countries.get(row["id"], ())),
             )
             facts = person_facts(row["dob"], row["nationalities"] or None, row["sex"])
-            tags = tuple(
-                NoticeTag(notice_id, kind)
-                for notice_id, kind in sorted(active.get(int(row["id"]), {}).items())
-            )
+            tags = tuple(tag for _, tag in sorted(active.get(int(row["id"]), {}).items()))
             payload = PersonPayload(ref, row["review_date"], row["display_name"], tags)
             index.add(int(row["id"]), record_names(row), facts, payload)
 
@@ -181,13 +187,9 @@ class PersonNameIndex(ChangeLogFollower):
         leaves when its last published notice is no longer."""
         touched: set[int] = set()
         rows = conn.execute(
-            select(
-                notices.c.id,
-                notices.c.kind,
-                notices.c.state,
-                notices.c.subject_kind,
-                notices.c.subject_id,
-            ).where(notices.c.id.in_(list(ids)))
+            select(*_NOTICE_COLUMNS, notices.c.state, notices.c.subject_kind).where(
+                notices.c.id.in_(list(ids))
+            )
         ).mappings()
         for row in rows:
             if row["subject_kind"] != KIND:
@@ -195,7 +197,7 @@ class PersonNameIndex(ChangeLogFollower):
             person = int(row["subject_id"])
             held = self._active.setdefault(person, {})
             if row["state"] in _CHECKABLE:
-                held[int(row["id"])] = row["kind"]
+                held[int(row["id"])] = _tag(row)
             else:
                 held.pop(int(row["id"]), None)
             if not held:
@@ -220,14 +222,21 @@ class PersonNameIndex(ChangeLogFollower):
         self._add_rows(conn, self.names, rows, self._active)
 
 
-def _active_notices(conn: Connection) -> dict[int, dict[int, str]]:
+def _active_notices(conn: Connection) -> dict[int, dict[int, NoticeTag]]:
     """Every person that is the subject of a published notice, with those notices."""
-    active: dict[int, dict[int, str]] = {}
+    active: dict[int, dict[int, NoticeTag]] = {}
     rows = conn.execute(
-        select(notices.c.id, notices.c.kind, notices.c.subject_id).where(
+        select(*_NOTICE_COLUMNS).where(
             notices.c.state.in_(list(_CHECKABLE)), notices.c.subject_kind == KIND
         )
-    )
-    for notice_id, kind, subject_id in rows:
-        active.setdefault(int(subject_id), {})[int(notice_id)] = kind
+    ).mappings()
+    for row in rows:
+        active.setdefault(int(row["subject_id"]), {})[int(row["id"])] = _tag(row)
     return active
+
+
+def _tag(row: Any) -> NoticeTag:
+    recipients = row["recipients"] if row["channel"] == "diffusion" else None
+    return NoticeTag(
+        int(row["id"]), row["kind"], frozenset(recipients) if recipients is not None else None
+    )

@@ -41,6 +41,8 @@ class Action(StrEnum):
 
 
 CIRCULATED_STATES = frozenset(state.value for state in CIRCULATED)
+# A diffusion's recipients see it while it stands, and learn when it is stopped.
+DIFFUSION_SEEN_STATES = frozenset({"published", "cancelled", "withdrawn", "expired"})
 # Roles that read nominal data at all; partners get valid / not valid only.
 _RECORD_READERS = frozenset({Role.NCB, Role.FRONTLINE})
 _READ_EVERYTHING = frozenset({Role.GS, Role.CCF})
@@ -134,9 +136,11 @@ def _notice(p: Principal, action: Action, n: NoticeRef) -> bool:
         return True
     if p.role is Role.NCB and p.country == n.owner:
         return True
-    if p.role not in _RECORD_READERS or n.state not in CIRCULATED_STATES:
+    if p.role not in _RECORD_READERS:
         return False
-    return visible_to(n.subject, p.country)
+    if n.recipients is not None:  # a diffusion: its recipients, also once it is stopped
+        return p.country in n.recipients and n.state in DIFFUSION_SEEN_STATES
+    return n.state in CIRCULATED_STATES and visible_to(n.subject, p.country)
 
 
 def _notice_move(p: Principal, action: Action, m: NoticeMove) -> bool:

@@ -37,6 +37,7 @@ class NoticeRef:
     owner: str
     state: str
     subject: RecordRef
+    recipients: frozenset[str] | None = None  # a diffusion's chosen countries
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,6 @@
-"""Seeding realistic demo data: real members, demo accounts, generated people.
+"""Seeding realistic demo data: real members, demo accounts, generated people, and
+notices (``demo_notices``): a person answers a check only while a notice about it is
+published.
 
 Idempotent: a second run keeps what is there, adds what is missing, and issues
 fresh tokens for the demo accounts (tokens are stored only as hashes, so old
@@ -18,7 +20,7 @@ from concord.domain.countries import ORGANISATION_CODE, current_members
 from concord.domain.enums import MembershipStatus, Role
 from concord.domain.persons import PersonInput, person_to_row
 from concord.domain.principal import SYSTEM, Principal
-from concord.services import auth, users
+from concord.services import auth, demo_notices, users
 from concord.services.demo_names import FEATURED
 from concord.services.import_persons import csv_to_input
 from concord.services.synthetic import LOCALES, PersonFactory
@@ -86,9 +88,15 @@ def seed(
             user_id = int(row["id"])
         _, token, _ = auth.issue_token(store, SYSTEM, user_id, label="demo", ttl_days=30)
         accounts.append(DemoAccount(username, role.value, country, passwords[username], token))
-    _seed_people(store, people_per_ncb)
-    _seed_featured(store)
+    seed_people(store, people_per_ncb)
+    demo_notices.seed_notices(store)
     return accounts
+
+
+def seed_people(store: Store, per_ncb: int = PEOPLE_PER_NCB) -> None:
+    """The generated and the featured people: the subjects of the demo's notices."""
+    _seed_people(store, per_ncb)
+    _seed_featured(store)
 
 
 def _passwords(path: Path) -> dict[str, str]:

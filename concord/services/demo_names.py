@@ -19,6 +19,7 @@ from typing import Any
 import icu
 from sqlalchemy import select
 
+from concord.domain.notices import NoticeState
 from concord.domain.principal import Principal
 from concord.identifiers.mrz_format import format_td3
 from concord.index.names import PersonNameIndex
@@ -26,7 +27,7 @@ from concord.matching.transliterate import main_script
 from concord.services.person_checks import PersonChecker
 from concord.settings import Settings
 from concord.store import Store
-from concord.store.tables import persons
+from concord.store.tables import notices, persons
 
 # Doc 9303 Part 3, table of Cyrillic transliteration (Russian and Ukrainian letters).
 _ICAO_CYRILLIC = {
@@ -142,7 +143,17 @@ def cross_script_examples(
                 persons.c.sex,
                 persons.c.nationalities,
             )
-            .where(persons.c.visibility == "all", persons.c.given_names.is_not(None))
+            .where(
+                persons.c.visibility == "all",
+                persons.c.given_names.is_not(None),
+                # only the subject of a published notice answers a check
+                persons.c.id.in_(
+                    select(notices.c.subject_id).where(
+                        notices.c.state == NoticeState.PUBLISHED.value,
+                        notices.c.subject_kind == "person",
+                    )
+                ),
+            )
             .order_by(persons.c.id)
         ).all()
     for row in _owners_in_turn(rows):

@@ -33,13 +33,14 @@ from concord.domain.notices import (
     REMINDER_DAYS,
     TRANSITIONS,
     URGENCY_RANK,
+    DiffusionInput,
     Move,
     NoticeInput,
     NoticeKind,
     NoticeState,
     review_date_from,
 )
-from concord.domain.principal import Principal
+from concord.domain.principal import SYSTEM, Principal
 from concord.errors import Conflict, Forbidden, InvalidInput, NotFound
 from concord.policy import Action, NewRecord, NoticeMove, NoticeRef, RecordRef, allow, ensure
 from concord.store import Store, notices_repo, records_repo
@@ -47,6 +48,10 @@ from concord.store.kinds import BY_NAME
 from concord.store.tables import persons
 
 KIND = notices_repo.KIND
+SYSTEM_REVIEW = SYSTEM  # the automated compliance review acts as the platform
+DIFFUSION = "diffusion"
+# A stopped diffusion tells its recipients so (they may have acted on it already).
+_STOPPED = frozenset({NoticeState.CANCELLED.value, NoticeState.WITHDRAWN.value})
 # names of a subject, its person id -> notices already circulating about the same person
 DuplicateFinder = Callable[[Sequence[str], int], list[PossibleDuplicate]]
 
@@ -80,7 +85,13 @@ def _subject_ref(kind: str, row: Mapping[str, Any] | None, owner: str) -> Record
 
 
 def _notice_ref(row: Mapping[str, Any], subject: RecordRef) -> NoticeRef:
-    return NoticeRef(row["owner"], row["state"], subject)
+    recipients = row["recipients"] if row.get("channel") == DIFFUSION else None
+    return NoticeRef(
+        row["owner"],
+        row["state"],
+        subject,
+        frozenset(recipients) if recipients is not None else None,
+    )
 
 
 def _load(store: Store, principal: Principal, notice_id: int) -> tuple[dict[str, Any], RecordRef]:
@@ -122,9 +133,14 @@ def view(
         "submitted_at": row["submitted_at"],
         "published_at": row["published_at"],
         "version": int(row["version"]),
+        "channel": row.get("channel") or "notice",
         **row["body"],
     }
+    if out["channel"] == DIFFUSION and row["state"] in _STOPPED:
+        out["stop_relying"] = True  # recipients must no longer act on it
     if _insider(principal, row["owner"]):
+        if out["channel"] == DIFFUSION:
+            out["recipients"] = list(row["recipients"] or [])
         out["compliance"] = row["compliance"]
         if events is not None:
             out["events"] = [
@@ -168,6 +184,7 @@ def list_page(
     state: str | None = None,
     kind: str | None = None,
     owner: str | None = None,
+    channel: str | None = None,
     after_id: int = 0,
     limit: int = 100,
 ) -> tuple[list[dict[str, Any]], int | None]:
@@ -185,6 +202,8 @@ def list_page(
                 break
             for row in rows:
                 cursor = int(row["id"])
+                if channel is not None and row["channel"] != channel:
+                    continue
                 subject = _subject_row(conn, row["subject_kind"], int(row["subject_id"]))
                 ref = _subject_ref(row["subject_kind"], subject, row["owner"])
                 if allow(principal, Action.READ, _notice_ref(row, ref)):
@@ -256,6 +275,107 @@ def create(store: Store, principal: Principal, data: NoticeInput) -> dict[str, A
         )
     )
     return view(principal, row, [])
+
+
+def diffuse(
+    store: Store,
+    principal: Principal,
+    data: DiffusionInput,
+    *,
+    rulebook: RuleBook | None = None,
+    duplicates: DuplicateFinder | None = None,
+) -> dict[str, Any]:
+    """Send a diffusion: its recipients see it at once; the same rules then review it.
+    A failing rule stops it (its recipients are told to stop relying on it); a flag
+    puts it in the General Secretariat's queue while it stands."""
+    from concord.domain.compliance import default_rulebook
+
+    ensure(principal, Action.CREATE, NewRecord(KIND, principal.country))
+    _checked_subject(store, principal, data)
+    now = notices_repo.now()
+    with store.write() as conn:
+        notice_id = notices_repo.insert_one(
+            conn,
+            principal.country,
+            {
+                **_row(data),
+                "channel": DIFFUSION,
+                "recipients": data.recipients,
+                "state": NoticeState.PUBLISHED.value,
+                "published_at": now,
+                "submitted_at": now,
+                "review_date": review_date_from(_today()),
+                "version": 1,
+            },
+            principal.user_id or None,
+        )
+        _event(conn, principal, notice_id, "diffuse", None, NoticeState.PUBLISHED.value, None)
+    store.audit.emit(
+        AuditEvent.of(
+            principal,
+            "notice.diffuse",
+            resource=KIND,
+            resource_id=notice_id,
+            kind=data.kind.value,
+            recipients=data.recipients,
+        )
+    )
+    with store.read() as conn:
+        row = notices_repo.get(conn, notice_id)
+        assert row is not None
+        report = _report_dict(
+            row, (rulebook or default_rulebook()).evaluate(facts_of(conn, row, duplicates))
+        )
+    outcome = report["outcome"]
+    report["review"] = {"fail": "failed", "flag": "pending"}.get(outcome, "passed")
+    values: dict[str, Any] = {"compliance": report}
+    reason = None
+    if outcome == "fail":
+        failing = [r["name"] for r in report["results"] if r["outcome"] == "fail"]
+        values["state"] = NoticeState.CANCELLED.value
+        reason = "failed the compliance review: " + "; ".join(failing)
+    with store.write() as conn:
+        notices_repo.change(conn, notice_id, principal.country, 1, values)
+        if reason is not None:
+            _event(
+                conn,
+                SYSTEM_REVIEW,
+                notice_id,
+                "review",
+                NoticeState.PUBLISHED.value,
+                NoticeState.CANCELLED.value,
+                reason,
+            )
+        fresh = notices_repo.get(conn, notice_id)
+        events = notices_repo.events(conn, notice_id)
+    assert fresh is not None
+    store.audit.emit(
+        AuditEvent.of(
+            SYSTEM_REVIEW, "notice.review", resource=KIND, resource_id=notice_id, outcome=outcome
+        )
+    )
+    return view(principal, fresh, events)
+
+
+def _event(
+    conn: Any,
+    actor: Principal,
+    notice_id: int,
+    move: str,
+    from_state: str | None,
+    to_state: str,
+    reason: str | None,
+) -> None:
+    notices_repo.add_event(
+        conn,
+        notice_id,
+        actor=actor.username,
+        actor_country=actor.country,
+        move=move,
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+    )
 
 
 def update(store: Store, principal: Principal, notice_id: int, data: NoticeInput) -> dict[str, Any]:
@@ -397,6 +517,8 @@ def move(
         _refused(store, principal, notice_id, what, "conflict")
         doing, being = what.value.replace("_", " "), state.value.replace("_", " ")
         raise Conflict(f"cannot {doing} a notice that is {being}", field="state")
+    if what is Move.CLEAR and (row["compliance"] or {}).get("review") != "pending":
+        raise Conflict("only a diffusion awaiting review is cleared", field="state")
     reason = (reason or "").strip() or None
     if rule.needs_reason and not reason:
         raise InvalidInput(f"a reason is needed to {what.value.replace('_', ' ')}", field="reason")
@@ -416,6 +538,8 @@ def move(
         values["suspended_until"] = None
     elif what is Move.RENEW:
         values.update(state=state.value, review_date=review_date_from(day), reminded_for=None)
+    elif what is Move.CLEAR:
+        values.update(state=state.value, compliance={**row["compliance"], "review": "cleared"})
     with store.write() as conn:
         if not notices_repo.change(conn, notice_id, row["owner"], int(row["version"]), values):
             raise Conflict("the notice changed meanwhile; read it again", field="version")
@@ -503,6 +627,11 @@ def review_queue(store: Store, principal: Principal, *, limit: int = 100) -> lis
         raise Forbidden("the review queue is the General Secretariat's", field="role")
     with store.read() as conn:
         rows = notices_repo.in_states(conn, [NoticeState.UNDER_REVIEW.value])
+        rows += [
+            r
+            for r in notices_repo.in_states(conn, [NoticeState.PUBLISHED.value])
+            if r["channel"] == DIFFUSION and (r["compliance"] or {}).get("review") == "pending"
+        ]
 
     def urgency(row: Mapping[str, Any]) -> tuple[Any, ...]:
         flags = sum(

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from concord.audit import AuditEvent
+from concord.domain.enums import Role
 from concord.domain.notices import ACTIONS, URGENCY_RANK, NoticeKind
 from concord.domain.principal import Principal
 from concord.errors import ConcordError, Forbidden, InvalidInput
@@ -111,9 +112,15 @@ class PersonChecker:
             payload: PersonPayload = record.payload
             if payload.review_date < today:
                 return False
+            if not any(_told(principal, payload, tag) for tag in payload.notices):
+                return False  # only a diffusion's recipients are told of its subject
             return allow(principal, Action.CHECK, payload.ref)
 
-        return check(self.index.names, query, thresholds=self.thresholds, visible=usable)
+        found = check(self.index.names, query, thresholds=self.thresholds, visible=usable)
+        return [
+            replace(c, record=replace(c.record, payload=_for(principal, c.record.payload)))
+            for c in found
+        ]
 
     def _answer(
         self, item: Mapping[str, Any], parsed: PersonItem, candidates: list[Candidate]
@@ -156,6 +163,19 @@ def candidate_view(c: Candidate) -> dict[str, Any]:
         ],
         "explanation": list(c.explanation),
     }
+
+
+def _told(principal: Principal, payload: PersonPayload, tag: NoticeTag) -> bool:
+    if tag.recipients is None or principal.role is Role.GS:
+        return True
+    return principal.country in tag.recipients or principal.country == payload.ref.owner
+
+
+def _for(principal: Principal, payload: PersonPayload) -> PersonPayload:
+    """The record's notices this principal is told of."""
+    return replace(
+        payload, notices=tuple(t for t in payload.notices if _told(principal, payload, t))
+    )
 
 
 def _severity(tag: NoticeTag) -> tuple[int, int]:

@@ -311,6 +311,10 @@ notices = Table(
     Column("owner", String(3), ForeignKey("countries.code"), nullable=False),
     Column("kind", String(16), nullable=False),
     Column("state", String(24), nullable=False),
+    # "notice" (reviewed, then circulated to all) or "diffusion" (sent at once to
+    # the listed recipients, reviewed afterwards)
+    Column("channel", String(16), nullable=False, default="notice", server_default="notice"),
+    Column("recipients", JSON),
     Column("subject_kind", String(16), nullable=False),
     Column("subject_id", BigInteger, nullable=False),
     Column("crime_programme", String(32)),

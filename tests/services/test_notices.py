@@ -296,3 +296,82 @@ def _rulebook() -> Any:
     from concord.domain.compliance import default_rulebook
 
     return default_rulebook()
+
+
+def _diffusion(store: Store, owner: Principal, subject: int, **fields: Any) -> dict[str, Any]:
+    from concord.domain.notices import DiffusionInput
+
+    body = {**RED, **fields, "subject": {"kind": "person", "id": subject}}
+    return notices.diffuse(store, owner, DiffusionInput.model_validate(body))
+
+
+def test_a_diffusion_reaches_its_recipients_at_once(store: Store) -> None:
+    person = _person(store, DEU, **WANTED)
+    sent = _diffusion(store, DEU, person, recipients=["FR", "USA"])
+    assert sent["state"] == "published" and sent["channel"] == "diffusion"
+    assert sent["recipients"] == ["FRA", "USA"] and sent["compliance"]["review"] == "passed"
+    assert notices.get(store, FRA, sent["id"])["kind"] == "red"
+    assert notices.get(store, BORDER_FRA, sent["id"])["state"] == "published"
+    assert "recipients" not in notices.get(store, FRA, sent["id"])
+    other = Principal(9, "ncb.bra", Role.NCB, "BRA", MembershipStatus.MEMBER)
+    with pytest.raises(NotFound):  # not a recipient
+        notices.get(store, other, sent["id"])
+    assert notices.review_queue(store, GS) == []
+    listed, _ = notices.list_page(store, FRA, channel="diffusion")
+    assert [n["id"] for n in listed] == [sent["id"]]
+
+
+def test_a_diffusion_failing_review_tells_recipients_to_stop(store: Store) -> None:
+    person = _person(store, DEU, **WANTED)
+    petty = [{"description": "unpaid debt", "law": "BGB § 286", "max_penalty_months": 0}]
+    sent = _diffusion(store, DEU, person, recipients=["FRA"], offences=petty)
+    assert sent["state"] == "cancelled" and sent["stop_relying"] is True
+    assert sent["compliance"]["review"] == "failed"
+    seen = notices.get(store, FRA, sent["id"])  # the recipient learns it was stopped
+    assert seen["state"] == "cancelled" and seen["stop_relying"] is True
+    assert [e["move"] for e in sent["events"]] == ["diffuse", "review"]
+
+
+def test_a_flagged_diffusion_stands_until_the_gs_clears_or_cancels(store: Store) -> None:
+    person = _person(store, DEU, **WANTED)
+    political = [
+        {"description": "blasphemy", "law": "StGB § 166", "max_penalty_months": 36},
+    ]
+    sent = _diffusion(store, DEU, person, recipients=["FRA"], offences=political)
+    assert sent["state"] == "published" and sent["compliance"]["review"] == "pending"
+    assert [n["id"] for n in notices.review_queue(store, GS)] == [sent["id"]]
+    with pytest.raises(Forbidden):
+        notices.move(store, DEU, sent["id"], Move.CLEAR)
+    cleared = notices.move(store, GS, sent["id"], Move.CLEAR)
+    assert cleared["state"] == "published" and cleared["compliance"]["review"] == "cleared"
+    assert notices.review_queue(store, GS) == []
+    with pytest.raises(Conflict):  # cleared once is cleared
+        notices.move(store, GS, sent["id"], Move.CLEAR)
+    stopped = notices.move(store, GS, sent["id"], Move.CANCEL, reason="Article 3")
+    assert notices.get(store, FRA, stopped["id"])["stop_relying"] is True
+
+
+def test_a_diffusions_subject_answers_only_its_recipients(store: Store) -> None:
+    from concord.index.names import PersonNameIndex
+    from concord.services.person_checks import PersonChecker
+    from concord.settings import Settings
+
+    person = _person(store, DEU, **WANTED)
+    _diffusion(store, DEU, person, recipients=["FRA"])
+    index = PersonNameIndex(store)
+    index.load()
+    checker = PersonChecker(store, index, Settings(env="test"))
+    query = {"name": "Aleksandr Shcherbakov", "dob": "1971-04-12"}
+    answer = checker.check_one(BORDER_FRA, query)
+    assert answer["verdict"] == "hit" and answer["notice"]["kind"] == "red"
+    usa = Principal(8, "border.usa", Role.FRONTLINE, "USA", MembershipStatus.MEMBER)
+    assert checker.check_one(usa, query)["candidates"] == []
+    # A notice published for all makes the subject answer everyone, the diffusion
+    # still told only to its recipients.
+    notice_id = _notice(store, DEU, person, kind="blue", purpose=None, warrant=None)["id"]
+    notices.move(store, DEU, notice_id, Move.SUBMIT)
+    notices.move(store, GS, notice_id, Move.PUBLISH)
+    index.refresh()
+    seen = checker.check_one(usa, query)["candidates"][0]["notices"]
+    assert [n["kind"] for n in seen] == ["blue"]
+    assert len(checker.check_one(BORDER_FRA, query)["candidates"][0]["notices"]) == 2

@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from concord.api.deps import PrincipalDep, StoreDep
 from concord.domain.compliance import RuleBook
-from concord.domain.notices import Move, NoticeInput, NoticeKind, NoticeState
+from concord.domain.notices import DiffusionInput, Move, NoticeInput, NoticeKind, NoticeState
 from concord.domain.persons import Strict
 from concord.errors import InvalidInput
 from concord.services import notices
@@ -45,6 +45,20 @@ def create(body: NoticeInput, principal: PrincipalDep, store: StoreDep) -> dict[
     return notices.create(store, principal, body)
 
 
+@router.post("/diffusions", status_code=status.HTTP_201_CREATED)
+async def diffuse(
+    body: DiffusionInput, principal: PrincipalDep, store: StoreDep, request: Request
+) -> dict[str, Any]:
+    """Send a diffusion about a record of the caller's country straight to ``recipients``:
+    they see it at once; the compliance rules review it right after, and a failing rule
+    stops it (``stop_relying`` for its recipients), a flag puts it in the GS's queue."""
+    return await run_in_threadpool(
+        lambda: notices.diffuse(
+            store, principal, body, rulebook=_rules(request), duplicates=_duplicates(request)
+        )
+    )
+
+
 @router.get("/notices")
 def list_notices(
     principal: PrincipalDep,
@@ -52,6 +66,7 @@ def list_notices(
     state: NoticeState | None = None,
     kind: NoticeKind | None = None,
     owner: Annotated[str | None, Query(min_length=3, max_length=3)] = None,
+    channel: Annotated[str | None, Query(pattern="^(notice|diffusion)$")] = None,
     cursor: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> dict[str, Any]:
@@ -63,6 +78,7 @@ def list_notices(
         state=state.value if state else None,
         kind=kind.value if kind else None,
         owner=owner.upper() if owner else None,
+        channel=channel,
         after_id=cursor,
         limit=limit,
     )
