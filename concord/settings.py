@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     name_floor: float = Field(default=0.5, ge=0, le=1)
     # The notice compliance rules (a TOML file); empty: the rules shipped with Concord.
     notice_rules: str = ""
+    # Days the CCF has to decide a request for access, and for correction or deletion.
+    ccf_access_days: int = Field(default=120, ge=1, le=3650)
+    ccf_correction_days: int = Field(default=270, ge=1, le=3650)
     # How often the API expires notices, ends suspensions and sends review reminders.
     notice_sweep_interval: float = Field(default=3600, gt=0)
 

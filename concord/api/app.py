@@ -23,6 +23,7 @@ from concord.api.routers import (
     person_checks,
     persons,
     public,
+    subject_requests,
     system,
     users,
 )
@@ -121,6 +122,7 @@ def create_app(
         person_checks,
         notices,
         public,
+        subject_requests,
         audit,
     ):
         app.include_router(module.router)

@@ -351,3 +351,28 @@ notice_events = Table(
     Column("reason", Text),
     Index("ix_notice_events_notice", "notice_id", "id"),
 )
+
+# A person's request to the CCF: what the platform holds on them, or to correct or delete it.
+subject_requests = Table(
+    "subject_requests",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),  # access | correction | deletion
+    Column("state", String(16), nullable=False),  # open | decided
+    Column("name", String(200), nullable=False),
+    Column("dob", String(10)),
+    Column("nationality", String(3)),
+    Column("contact", String(500), nullable=False),
+    Column("claim", Text, nullable=False),
+    Column("received_on", String(10), nullable=False),
+    Column("deadline", String(10), nullable=False),
+    Column("decision", String(16)),  # granted | partly_granted | refused
+    Column("reasoning", Text),
+    Column("records", JSON),  # person record ids the decision covers
+    Column("correction", Text),  # what the owners must correct
+    Column("carried_out", JSON),  # what the system deleted, and the notices it cancelled
+    Column("decided_by", String(100)),
+    Column("decided_at", UTCDateTime()),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Index("ix_subject_requests_state", "state", "deadline"),
+)
