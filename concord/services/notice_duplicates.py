@@ -32,14 +32,9 @@ def duplicate_finder(
 
     def find(subject_names: Sequence[str], person_id: int) -> list[PossibleDuplicate]:
         with store.read() as conn:
-            rows = [
-                r
-                for r in notices_repo.in_states(conn, _CIRCULATING)
-                if r["subject_kind"] == "person"
-            ]
-            by_person: dict[int, list[dict[str, Any]]] = {}
-            for row in rows:
-                by_person.setdefault(int(row["subject_id"]), []).append(row)
+            by_person: dict[int, list[tuple[int, str]]] = {}
+            for notice_id, kind, subject in notices_repo.subjects_in_states(conn, _CIRCULATING):
+                by_person.setdefault(subject, []).append((notice_id, kind))
             by_person.pop(person_id, None)
             if not by_person:
                 return []
@@ -57,10 +52,8 @@ def duplicate_finder(
             for candidate in check(
                 index, query, thresholds=limits, visible=circulating, explain=False
             ):
-                for notice in by_person[candidate.record.key]:
-                    found = PossibleDuplicate(
-                        int(notice["id"]), notice["kind"], candidate.score, candidate.name
-                    )
+                for notice_id, kind in by_person[candidate.record.key]:
+                    found = PossibleDuplicate(notice_id, kind, candidate.score, candidate.name)
                     held = best.get(found.notice_id)
                     if held is None or found.score > held.score:
                         best[found.notice_id] = found

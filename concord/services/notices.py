@@ -629,8 +629,8 @@ def review_queue(store: Store, principal: Principal, *, limit: int = 100) -> lis
         rows = notices_repo.in_states(conn, [NoticeState.UNDER_REVIEW.value])
         rows += [
             r
-            for r in notices_repo.in_states(conn, [NoticeState.PUBLISHED.value])
-            if r["channel"] == DIFFUSION and (r["compliance"] or {}).get("review") == "pending"
+            for r in notices_repo.in_states(conn, [NoticeState.PUBLISHED.value], channel=DIFFUSION)
+            if (r["compliance"] or {}).get("review") == "pending"
         ]
 
     def urgency(row: Mapping[str, Any]) -> tuple[Any, ...]:

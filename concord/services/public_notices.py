@@ -186,7 +186,6 @@ def _extracts(store: Store, kind: str | None, notice_id: int | None = None) -> l
             notices.c.id,
             notices.c.kind,
             notices.c.owner,
-            notices.c.body,
             notices.c.published_at,
             notices.c.created_at,
             persons.c.full_name,
@@ -207,8 +206,8 @@ def _extracts(store: Store, kind: str | None, notice_id: int | None = None) -> l
     )
     if kind:
         query = query.where(notices.c.kind == kind)
-    if notice_id is not None:
-        query = query.where(notices.c.id == notice_id)
+    if notice_id is not None:  # one extract in detail: its charges too
+        query = query.add_columns(notices.c.body).where(notices.c.id == notice_id)
     with store.read() as conn:
         rows = conn.execute(query).mappings().all()
     return [_extract(dict(r)) for r in rows]
@@ -227,7 +226,7 @@ def _extract(row: Mapping[str, Any]) -> _Extract:
         nationalities=tuple(row["nationalities"] or ()),
         sex=row["sex"],
         warrant_country=row["owner"],
-        charges=tuple(o["description"] for o in row["body"].get("offences") or []),
+        charges=tuple(o["description"] for o in (row.get("body") or {}).get("offences") or []),
         place_of_birth=row["place_of_birth"],
     )
 

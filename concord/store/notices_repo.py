@@ -111,11 +111,25 @@ def page(
     return [dict(r) for r in rows]
 
 
-def in_states(conn: Connection, states: Sequence[str]) -> list[dict[str, Any]]:
-    rows = conn.execute(
-        select(notices).where(notices.c.state.in_(list(states))).order_by(notices.c.id)
-    ).mappings()
+def in_states(
+    conn: Connection, states: Sequence[str], *, channel: str | None = None
+) -> list[dict[str, Any]]:
+    query = select(notices).where(notices.c.state.in_(list(states)))
+    if channel is not None:
+        query = query.where(notices.c.channel == channel)
+    rows = conn.execute(query.order_by(notices.c.id)).mappings()
     return [dict(r) for r in rows]
+
+
+def subjects_in_states(conn: Connection, states: Sequence[str]) -> list[tuple[int, str, int]]:
+    """(notice id, kind, person id) of the person notices in ``states``: light rows for
+    questions asked on every submission."""
+    rows = conn.execute(
+        select(notices.c.id, notices.c.kind, notices.c.subject_id).where(
+            notices.c.state.in_(list(states)), notices.c.subject_kind == "person"
+        )
+    )
+    return [(int(i), str(k), int(s)) for i, k, s in rows]
 
 
 def due(conn: Connection, states: Sequence[str], before: str) -> list[dict[str, Any]]:
