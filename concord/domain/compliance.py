@@ -12,6 +12,9 @@ does not apply to the notice is left out of the report: its kind is not in the r
 ``applies_to``, or the rule judges a person (``minimum_identity``, ``duplicate``) and
 the notice is about an object.
 
+How a term matches a text (case, accents, Arabic prefixes, stems, phrases) is
+``terms.py``'s concern; ``fold`` is re-exported from here for existing callers.
+
 Pure: no database, no network; the same facts and rules always give the same report.
 """
 
@@ -21,14 +24,14 @@ import datetime as dt
 import re
 import string
 import tomllib
-import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Final
 
+from concord.domain.terms import Term, TermIndex, Words, fold
 from concord.errors import InvalidInput
 
 NOTICE_KINDS: Final = ("red", "yellow", "blue", "black", "green", "orange", "purple", "un_special")
@@ -127,222 +130,6 @@ class ComplianceReport:
             "outcome": self.outcome,
             "results": [result.as_dict() for result in self.results],
         }
-
-
-# -- text: folding, words, terms ---------------------------------------------------------
-
-_STEM_MIN = 3
-_MARKS_DROPPED_AFTER = frozenset({"LATIN", "GREEK", "CYRILLIC", "ARABIC"})
-_CYRILLIC_BREVE = "\u0306"  # й and ў are letters of their own, not и and у with an accent
-_LETTERS = str.maketrans(
-    {
-        "ٱ": "ا",  # alef wasla
-        "ى": "ي",  # alef maksura
-        "ی": "ي",  # Farsi yeh, typed on Persian keyboards
-        "ک": "ك",  # keheh
-        "ة": "ه",  # taa marbuta
-        "ـ": None,  # tatweel
-        "ء": None,  # a lone hamza: its seats (أ إ ؤ ئ) lose it too, spellings vary
-        "œ": "oe",
-        "æ": "ae",
-        "ø": "o",
-        "ł": "l",
-        "đ": "d",
-        "ð": "d",
-        "þ": "th",
-        "ı": "i",
-    }
-)
-
-
-@lru_cache(maxsize=4096)
-def _script(char: str) -> str:
-    """The script a character belongs to, by the first word of its Unicode name."""
-    return unicodedata.name(char, "").split(" ", 1)[0]
-
-
-def _is_mark(char: str) -> bool:
-    return unicodedata.category(char) in ("Mn", "Me")
-
-
-def _is_word_char(char: str) -> bool:
-    return unicodedata.category(char)[0] in "LMN"
-
-
-def fold(text: str) -> str:
-    """Text as the rules compare it: case, accents, Arabic vowel marks and spelling variants
-    folded away, so a term matches however the requester typed it."""
-    decomposed = unicodedata.normalize("NFD", unicodedata.normalize("NFKC", text).casefold())
-    kept: list[str] = []
-    script = ""
-    for char in decomposed:
-        if not _is_mark(char):
-            script = _script(char)
-        elif script in _MARKS_DROPPED_AFTER and not (
-            script == "CYRILLIC" and char == _CYRILLIC_BREVE
-        ):
-            continue
-        kept.append(char)
-    return unicodedata.normalize("NFC", "".join(kept)).translate(_LETTERS)
-
-
-def _spans(text: str) -> Iterator[tuple[int, int]]:
-    """Runs of letters, marks and digits: everything else separates words. (Scripts written
-    without spaces, such as Chinese or Thai, would need a word splitter of their own.)"""
-    start: int | None = None
-    for index, char in enumerate(text):
-        if _is_word_char(char):
-            if start is None:
-                start = index
-        elif start is not None:
-            yield start, index
-            start = None
-    if start is not None:
-        yield start, len(text)
-
-
-def _folded_words(text: str) -> list[str]:
-    folded = fold(text)
-    return [folded[start:end] for start, end in _spans(folded)]
-
-
-def _is_arabic(word: str) -> bool:
-    return _script(word[0]) == "ARABIC"
-
-
-def _arabic_forms(word: str) -> tuple[tuple[str, bool], ...]:
-    """The word, and the word without the prefixes Arabic writes attached to it: and (و ف),
-    with/like/for (ب ك ل), the article ال (after ل written لل). Each form says whether
-    an article was taken off."""
-    forms = {(word, False)}
-    for conj in ("", "و", "ف"):
-        for prep in ("", "ب", "ك", "ل"):
-            head = conj + prep
-            rest = word[len(head) :]
-            if not word.startswith(head) or len(rest) < 2:
-                continue
-            if head:
-                forms.add((rest, False))
-            article = "ل" if prep == "ل" else "ال"
-            if rest.startswith(article) and len(rest) - len(article) >= 2:
-                forms.add((rest[len(article) :], True))
-            if prep == "ل" and rest.startswith("ل"):  # ل + الل… is written لل…
-                forms.add((rest, True))
-    return tuple(sorted(forms))
-
-
-@dataclass(frozen=True, slots=True)
-class _Word:
-    """A word of a text: where it is in the original, and the folded forms it may match."""
-
-    start: int
-    end: int
-    forms: tuple[tuple[str, bool], ...]
-
-
-def _words(text: str) -> list[_Word]:
-    words: list[_Word] = []
-    for start, end in _spans(text):
-        for part in _folded_words(text[start:end]):
-            forms = _arabic_forms(part) if _is_arabic(part) else ((part, False),)
-            words.append(_Word(start, end, forms))
-    return words
-
-
-@dataclass(frozen=True, slots=True)
-class _TermWord:
-    text: str  # folded; an Arabic article is kept in `article`, not here
-    stem: bool  # written with a trailing *: any word that starts with `text`
-    article: bool  # written with ال: the text's word must carry the article too
-
-    def matches(self, word: _Word) -> bool:
-        for form, has_article in word.forms:
-            if self.article and not has_article:
-                continue
-            if form.startswith(self.text) if self.stem else form == self.text:
-                return True
-        return False
-
-
-@dataclass(frozen=True, slots=True)
-class _Term:
-    written: str
-    language: str
-    order: int
-    words: tuple[_TermWord, ...]
-
-
-def _term_word(part: str, stem: bool) -> _TermWord:
-    article = _is_arabic(part) and part.startswith("ال") and len(part) >= 4
-    text = part[2:] if article else part
-    if stem and len(text) < _STEM_MIN:
-        raise ValueError(f"has a stem {text!r}* shorter than {_STEM_MIN} letters")
-    return _TermWord(text, stem, article)
-
-
-def _parse_term(written: str) -> tuple[_TermWord, ...]:
-    """The words of a term; ``*`` may only end a word. Raises ValueError with the reason."""
-    spans = list(_spans(written))
-    ends = {end for _, end in spans}
-    stars = {index for index, char in enumerate(written) if char == "*"}
-    for index in stars:
-        followed = index + 1 < len(written) and _is_word_char(written[index + 1])
-        if index not in ends or followed:
-            raise ValueError("has a '*' that does not end a word (write stem*)")
-    words: list[_TermWord] = []
-    for start, end in spans:
-        parts = _folded_words(written[start:end])
-        words.extend(
-            _term_word(part, end in stars and k == len(parts) - 1) for k, part in enumerate(parts)
-        )
-    if not words:
-        raise ValueError("has no word")
-    return tuple(words)
-
-
-@dataclass(frozen=True, slots=True)
-class _Hit:
-    term: _Term
-    start: int
-    end: int
-
-
-class _TermIndex:
-    """Terms filed by their first word, so a text is read once whatever the number of terms."""
-
-    def __init__(self, terms: Sequence[_Term]) -> None:
-        self.terms = tuple(terms)
-        self._exact: dict[str, list[_Term]] = {}
-        self._prefix: dict[str, list[_Term]] = {}
-        for term in self.terms:
-            first = term.words[0]
-            if first.stem:
-                self._prefix.setdefault(first.text[:_STEM_MIN], []).append(term)
-            else:
-                self._exact.setdefault(first.text, []).append(term)
-
-    def find(self, words: Sequence[_Word]) -> list[_Hit]:
-        hits: list[_Hit] = []
-        for index, word in enumerate(words):
-            for term in self._candidates(word):
-                last = index + len(term.words) - 1
-                if last < len(words) and all(
-                    term_word.matches(words[index + k]) for k, term_word in enumerate(term.words)
-                ):
-                    hits.append(_Hit(term, word.start, words[last].end))
-        return hits
-
-    def _candidates(self, word: _Word) -> list[_Term]:
-        found: dict[int, _Term] = {}
-        for form, _ in word.forms:
-            for term in (*self._exact.get(form, ()), *self._prefix.get(form[:_STEM_MIN], ())):
-                found[term.order] = term
-        return [found[order] for order in sorted(found)]
-
-
-def _excerpt(text: str, hit: _Hit) -> str:
-    quoted = " ".join(text[hit.start : hit.end].split())
-    return quoted if len(quoted) <= 120 else quoted[:117] + "..."
 
 
 # -- the rule types ----------------------------------------------------------------------
@@ -529,8 +316,8 @@ class _Category:
 
     id: str
     name: str
-    terms: _TermIndex
-    unless: _TermIndex | None
+    terms: TermIndex
+    unless: TermIndex | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -577,7 +364,7 @@ class _TermMatch:
 
     def _scan(self, label: str, text: str, evidence: list[str]) -> list[str]:
         """The names of the categories found in one text; evidence for each term found."""
-        words = _words(text)
+        words = Words(text)  # read once, searched for every category
         names: list[str] = []
         for category in self.categories:
             hits = category.terms.find(words)
@@ -587,17 +374,17 @@ class _TermMatch:
             if vetoes:
                 veto = vetoes[0]
                 evidence.append(
-                    f'{label}: not counted as {category.id}: "{_excerpt(text, veto)}" matches '
+                    f'{label}: not counted as {category.id}: "{veto.excerpt(text)}" matches '
                     f'"{veto.term.written}" ({veto.term.language}), an exception'
                 )
                 continue
             names.append(category.name)
-            seen: set[int] = set()
+            seen: set[Term] = set()  # a term found twice is evidence once
             for hit in hits:
-                if hit.term.order not in seen:
-                    seen.add(hit.term.order)
+                if hit.term not in seen:
+                    seen.add(hit.term)
                     evidence.append(
-                        f'{label}: "{_excerpt(text, hit)}" matches "{hit.term.written}" '
+                        f'{label}: "{hit.excerpt(text)}" matches "{hit.term.written}" '
                         f"({hit.term.language}, {category.id})"
                     )
         return names
@@ -857,25 +644,25 @@ def _category(table: _Table) -> _Category:
     return _Category(
         category_id,
         name,
-        _TermIndex(_terms(terms)),
-        _TermIndex(_terms(unless)) if unless is not None else None,
+        TermIndex(_terms(terms)),
+        TermIndex(_terms(unless)) if unless is not None else None,
     )
 
 
-def _terms(table: _Table) -> list[_Term]:
+def _terms(table: _Table) -> list[Term]:
     """Terms per language; each checked so that a bad one is refused, not silently dead."""
     if not table.data:
         raise table.error(None, "needs terms in at least one language")
-    out: list[_Term] = []
+    out: list[Term] = []
     for language in table.data:
         if not _LANGUAGE.fullmatch(language):
             raise table.error(language, "not a language code (ISO 639, e.g. en, fr, ar)")
         for index, written in enumerate(table.texts(language)):
             try:
-                words = _parse_term(written)
+                term = Term.parse(written, language)
             except ValueError as exc:
                 raise table.error(f"{language}[{index}]", f"term {written!r} {exc}") from None
-            out.append(_Term(written, language, len(out), words))
+            out.append(term)
     return out
 
 
@@ -960,3 +747,23 @@ def _book(data: Mapping[str, Any]) -> RuleBook:
         rules.append(rule)
     top.finish()
     return RuleBook(version, tuple(rules))
+
+
+__all__ = [
+    "FAIL",
+    "FLAG",
+    "NOTICE_KINDS",
+    "PASS",
+    "PURPOSES",
+    "TEXT_FIELDS",
+    "ComplianceReport",
+    "NoticeFacts",
+    "Offence",
+    "PossibleDuplicate",
+    "Rule",
+    "RuleBook",
+    "RuleResult",
+    "SubjectFacts",
+    "default_rulebook",
+    "fold",
+]

@@ -20,7 +20,6 @@ from concord.domain.compliance import (
     RuleResult,
     SubjectFacts,
     default_rulebook,
-    fold,
 )
 from concord.errors import InvalidInput
 
@@ -100,7 +99,7 @@ def term_book(
     unless: dict[str, list[str]] | None = None,
     fields: tuple[str, ...] = ("summary",),
 ) -> RuleBook:
-    """A rules file with a single term_match rule, to test matching one term at a time."""
+    """A rules file with a single term_match rule, to test one category of terms."""
     lines = [
         'version = "test.1"',
         "[[rules]]",
@@ -120,10 +119,6 @@ def term_book(
         lines.append("[rules.categories.unless]")
         lines.extend(f"{lang} = {toml_list(words)}" for lang, words in unless.items())
     return RuleBook.load(write_rules(tmp_path, "\n".join(lines) + "\n"))
-
-
-def flagged(book: RuleBook, text: str) -> bool:
-    return book.evaluate(facts(summary=text)).results[0].outcome == "flag"
 
 
 # -- the report ---------------------------------------------------------------------------
@@ -545,93 +540,7 @@ def test_the_duplicate_threshold_is_inclusive(score: float, outcome: str) -> Non
     assert result(evaluate(duplicates=(dup,)), "duplicate.possible").outcome == outcome
 
 
-# -- matching: case, accents, scripts, words ----------------------------------------------
-
-
-def test_fold_ignores_case_accents_and_arabic_marks() -> None:
-    assert fold("BLASPHÈME") == "blaspheme"
-    assert fold("Blasphe\u0300me") == "blaspheme"
-    assert fold("الرِّدَّة") == "الرده"
-    assert fold("الـــردة") == "الرده"
-    assert fold("أإآٱ") == "اااا"
-    assert fold("فتوى") == "فتوي"
-    assert fold("Ёлка") == "елка"
-    assert fold("й") == "й"  # a letter of its own, not и with an accent
-    assert fold("Œuvre") == "oeuvre"
-
-
-@pytest.mark.parametrize(
-    ("term", "text"),
-    [
-        ("Adultery", "ADULTERY"),
-        ("blasphème", "blaspheme"),
-        ("blaspheme", "Blasphème"),
-        ("apostasía", "APOSTASIA"),
-        ("chef de l'État", "chef de l’Etat"),
-        ("chef de l'État", "CHEF DE L ÉTAT"),
-        ("head of state", "head-of-state"),
-        ("head of state", "head\n  of\tstate"),
-        ("lèse-majesté", "lese majeste"),
-        ("insult*", "insulting"),
-        ("insult*", "Insulted"),
-        ("insult* the king", "insults the King"),
-        ("запрещённ* парти*", "запрещенной партии"),
-        ("запрещенн* парти*", "запрещённой партии"),
-    ],
-)
-def test_latin_and_cyrillic_terms_match_however_typed(tmp_path: Path, term: str, text: str) -> None:
-    assert flagged(term_book(tmp_path, {"xx": [term]}), f"Charged with {text} last year.")
-
-
-@pytest.mark.parametrize(
-    ("term", "text"),
-    [
-        ("الردة", "الرِّدَّة"),
-        ("الردة", "الـــردة"),
-        ("الردة", "بالردة"),
-        ("الردة", "والردة"),
-        ("الردة", "للردة"),
-        ("إهانة", "اهانة"),
-        ("اهانة", "أهانة"),
-        ("فتوى", "فتوي"),
-        ("مظاهرة", "مظاهره"),
-        ("لاجئ", "اللاجئ"),
-        ("لاجئ", "واللاجئ"),
-        ("لاجئ", "للاجئ"),
-        ("لاجئ", "فلاجئ"),
-        ("لاجئ*", "للاجئين"),
-        ("اللاجئ*", "للاجئين"),
-        ("شيك بدون رصيد", "بشيك بدون رصيد"),
-        ("إهانة رئيس الدولة", "وإهانة رئيس الدولة"),
-    ],
-)
-def test_arabic_terms_match_across_marks_variants_and_prefixes(
-    tmp_path: Path, term: str, text: str
-) -> None:
-    assert flagged(term_book(tmp_path, {"ar": [term]}), f"متهم {text} في القضية")
-
-
-@pytest.mark.parametrize(
-    ("term", "text"),
-    [
-        ("illegal assembly", "assembly line worker"),
-        ("assembly", "reassembly"),
-        ("assembly", "assemblyman"),
-        ("head of state", "head of the state"),
-        ("head of state", "head of statehood"),
-        ("شيك بدون رصيد", "شيك بدون رصيدين"),
-        ("insult*", "insu"),
-        ("insult*", "reinsulted"),
-        ("desertion", "deserted"),
-        ("мой", "мои"),  # й is not и
-        ("سب", "بسبب"),  # a whole word, not a part of one
-        ("الردة", "ردة"),  # an article written in the term is required
-        ("الردة", "رده"),
-        ("لاجئ", "ملاجئ"),  # shelters: a prefix outside و ف ب ك ل does not come off
-    ],
-)
-def test_terms_match_whole_words_only(tmp_path: Path, term: str, text: str) -> None:
-    assert not flagged(term_book(tmp_path, {"xx": [term]}), f"About {text} here.")
+# -- term_match: evidence and exceptions --------------------------------------------------
 
 
 def test_evidence_quotes_the_text_as_written(tmp_path: Path) -> None:
