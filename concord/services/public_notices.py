@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, func, select
 
 from concord.audit import AuditEvent
 from concord.domain.countries import all_countries, normalise_country
@@ -85,22 +85,29 @@ def _fold(text: str) -> str:
 
 
 def search(store: Store, query: PublicQuery, *, base_url: str = "") -> dict[str, Any]:
-    """One page of public extracts, newest first, in the public service's list shape."""
-    extracts = [e for e in _extracts(store, query.kind) if _fits(e, query)]
+    """One page of public extracts, newest first, in the public service's list shape.
+
+    Country, kind, sex, age and nationality are asked of the database; names, compared
+    without accents, are matched here. Without a name, only the page is read."""
     start = (query.page - 1) * query.per_page
-    shown = extracts[start : start + query.per_page]
+    if query.name or query.forename:
+        extracts = [e for e in _extracts(store, query) if _fits(e, query)]
+        total, shown = len(extracts), extracts[start : start + query.per_page]
+    else:
+        total = _count(store, query)
+        shown = _extracts(store, query, offset=start, limit=query.per_page)
     store.audit.emit(
         AuditEvent.of(
             None,
             "public.notices",
             resource="notice",
-            total=len(extracts),
+            total=total,
             shown=[e.entity_id for e in shown],
         )
     )
-    last = max(1, -(-len(extracts) // query.per_page))
+    last = max(1, -(-total // query.per_page))
     return {
-        "total": len(extracts),
+        "total": total,
         "query": _echo(query),
         "_embedded": {"notices": [e.summary(base_url) for e in shown]},
         "_links": {
@@ -123,7 +130,7 @@ def detail(store: Store, entity_id: str, *, base_url: str = "") -> dict[str, Any
         raise NotFound(f"no public notice {entity_id[:20]!r}", field="entity_id")
     found = [
         e
-        for e in _extracts(store, None, notice_id=int(number))
+        for e in _extracts(store, PublicQuery(), notice_id=int(number))
         if e.entity_id == f"{year}/{number}"
     ]
     if not found:
@@ -180,8 +187,58 @@ class _Extract:
         return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
-def _extracts(store: Store, kind: str | None, notice_id: int | None = None) -> list[_Extract]:
-    query = (
+def _public(query: PublicQuery, today: dt.date) -> list[Any]:
+    """The conditions the database answers: published, consented, and the filters it can."""
+    where: list[Any] = [
+        notices.c.state == NoticeState.PUBLISHED.value,
+        notices.c.public_extract.is_(True),
+        notices.c.subject_kind == "person",
+    ]
+    if query.kind:
+        where.append(notices.c.kind == query.kind)
+    if query.warrant_country:
+        where.append(notices.c.owner == query.warrant_country)
+    if query.sex == "U":
+        where.append(persons.c.sex.is_(None) | (persons.c.sex == "X"))
+    elif query.sex:
+        where.append(persons.c.sex == query.sex)
+    if query.nationality:  # a JSON list of codes: its text holds the quoted code
+        where.append(cast(persons.c.nationalities, String).like(f'%"{query.nationality}"%'))
+    if query.age_min is not None or query.age_max is not None:
+        where.append(persons.c.dob.is_not(None))
+    if query.age_min is not None:  # born on or before this day
+        where.append(persons.c.dob <= _years_before(today, query.age_min).isoformat())
+    if query.age_max is not None:  # born after this day
+        where.append(persons.c.dob > _years_before(today, query.age_max + 1).isoformat())
+    return where
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _count(store: Store, query: PublicQuery) -> int:
+    counted = (
+        select(func.count())
+        .select_from(notices.join(persons, persons.c.id == notices.c.subject_id))
+        .where(*_public(query, dt.date.today()))
+    )
+    with store.read() as conn:
+        return int(conn.execute(counted).scalar_one())
+
+
+def _extracts(
+    store: Store,
+    query: PublicQuery,
+    *,
+    notice_id: int | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[_Extract]:
+    select_rows = (
         select(
             notices.c.id,
             notices.c.kind,
@@ -197,19 +254,15 @@ def _extracts(store: Store, kind: str | None, notice_id: int | None = None) -> l
             persons.c.place_of_birth,
         )
         .join(persons, persons.c.id == notices.c.subject_id)
-        .where(
-            notices.c.state == NoticeState.PUBLISHED.value,
-            notices.c.public_extract.is_(True),
-            notices.c.subject_kind == "person",
-        )
+        .where(*_public(query, dt.date.today()))
         .order_by(notices.c.id.desc())
+        .offset(offset)
+        .limit(limit)
     )
-    if kind:
-        query = query.where(notices.c.kind == kind)
     if notice_id is not None:  # one extract in detail: its charges too
-        query = query.add_columns(notices.c.body).where(notices.c.id == notice_id)
+        select_rows = select_rows.add_columns(notices.c.body).where(notices.c.id == notice_id)
     with store.read() as conn:
-        rows = conn.execute(query).mappings().all()
+        rows = conn.execute(select_rows).mappings().all()
     return [_extract(dict(r)) for r in rows]
 
 
