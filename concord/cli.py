@@ -40,6 +40,7 @@ audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
 member_app = typer.Typer(help="Membership of countries.", no_args_is_help=True)
 check_app = typer.Typer(help="Checks from files (manifests).", no_args_is_help=True)
 notice_app = typer.Typer(help="Notices.", no_args_is_help=True)
+keys_app = typer.Typer(help="An NCB's keys for secure messages.", no_args_is_help=True)
 snapshot_app = typer.Typer(
     help="Offline snapshots for border posts without a link.", no_args_is_help=True
 )
@@ -52,6 +53,7 @@ for sub, name in (
     (member_app, "member"),
     (check_app, "check"),
     (notice_app, "notices"),
+    (keys_app, "keys"),
     (snapshot_app, "snapshot"),
 ):
     app.add_typer(sub, name=name)
@@ -661,6 +663,34 @@ def import_public_notices(
     )
     if report.rejected:
         raise typer.Exit(1)
+
+
+@keys_app.command("generate")
+def keys_generate(
+    country: Annotated[str, typer.Option(help="the NCB's country (alpha-2 or alpha-3)")],
+    directory: Annotated[Path, typer.Option("--dir", help="where the key files are written")],
+) -> None:
+    """Make the NCB's signing (Ed25519) and encryption (X25519) key pairs, on the NCB's
+    side: private keys encrypted under a passphrase (CONCORD_KEY_PASSPHRASE, else asked)
+    with mode 600, never sent; register ``<country>.public.json`` with POST /keys."""
+    import os
+
+    from concord.messaging import keys
+
+    try:
+        code = normalise_country(country, "country")
+        passphrase = os.environ.get("CONCORD_KEY_PASSPHRASE") or typer.prompt(
+            "Passphrase for the private keys", hide_input=True, confirmation_prompt=True
+        )
+        keys.generate(directory, code, passphrase)
+    except ConcordError as exc:
+        where = f" ({exc.field})" if exc.field else ""
+        console.print(f"[red]error{where}:[/red] {exc.message}")
+        raise typer.Exit(2) from None
+    console.print(
+        f"keys for {code} written to {directory}; register {directory / (code + '.public.json')}"
+        " with POST /keys"
+    )
 
 
 @notice_app.command("sweep")

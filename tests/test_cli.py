@@ -28,6 +28,7 @@ COMMANDS = [
     ["check", "persons"],
     ["import", "public-notices"],
     ["notices", "sweep"],
+    ["keys", "generate"],
     ["check", "documents"],
     ["audit", "verify"],
     ["audit", "show"],

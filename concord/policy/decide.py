@@ -18,6 +18,7 @@ from concord.policy.resources import (
     AuditLog,
     CheckRequest,
     CountryRef,
+    KeyDirectory,
     NewRecord,
     NoticeMove,
     NoticeRef,
@@ -149,6 +150,13 @@ def _notice_move(p: Principal, action: Action, m: NoticeMove) -> bool:
     return may_move(p.role, p.country, m.owner, Move(m.move))
 
 
+def _keys(p: Principal, action: Action, k: KeyDirectory) -> bool:
+    """Every member's officers read the directory; an NCB writes its own entry only."""
+    if action in (Action.READ, Action.LIST):
+        return p.role in (Role.NCB, Role.FRONTLINE, Role.GS, Role.CCF)
+    return action is Action.CREATE and p.role is Role.NCB and k.country == p.country
+
+
 def _audit(p: Principal, action: Action, _: AuditLog) -> bool:
     return action in (Action.READ, Action.VERIFY) and p.role in (Role.GS, Role.CCF)
 
@@ -161,6 +169,7 @@ _RULES: dict[type, Callable[[Principal, Action, Any], bool]] = {
     CountryRef: _country,
     AuditLog: _audit,
     NoticeRef: _notice,
+    KeyDirectory: _keys,
     NoticeMove: _notice_move,
     CheckRequest: _check_request,
 }

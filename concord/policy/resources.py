@@ -49,6 +49,13 @@ class NoticeMove:
 
 
 @dataclass(frozen=True, slots=True)
+class KeyDirectory:
+    """The NCBs' public keys (``country``: the entry written or read; None: all)."""
+
+    country: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class CheckRequest:
     """Running a check against the records of ``kind``."""
 

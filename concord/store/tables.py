@@ -376,3 +376,19 @@ subject_requests = Table(
     Column("created_at", UTCDateTime(), nullable=False),
     Index("ix_subject_requests_state", "state", "deadline"),
 )
+
+# The directory of NCB public keys. A replaced key stays, to verify what it signed.
+ncb_keys = Table(
+    "ncb_keys",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("country", String(3), ForeignKey("countries.code"), nullable=False),
+    Column("signing_key", String(64), nullable=False),  # base64 of the raw Ed25519 key
+    Column("encryption_key", String(64), nullable=False),  # base64 of the raw X25519 key
+    Column("signing_fingerprint", String(32), nullable=False, unique=True),
+    Column("encryption_fingerprint", String(32), nullable=False),
+    Column("registered_at", UTCDateTime(), nullable=False),
+    Column("registered_by", String(100), nullable=False),
+    Column("replaced_at", UTCDateTime()),
+    Index("ix_ncb_keys_country", "country", "id"),
+)

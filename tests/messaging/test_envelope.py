@@ -1,0 +1,106 @@
+"""Envelopes: only recipients open them, and any flipped bit is refused."""
+
+from __future__ import annotations
+
+import base64
+import copy
+import json
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from concord.errors import InvalidInput
+from concord.messaging import keys
+from concord.messaging.envelope import Envelope, EnvelopeRefused, open_envelope, seal, verify
+from concord.messaging.keys import PrivateKeys, PublicKeys
+
+PASSPHRASE = "correct horse battery staple"
+
+
+@pytest.fixture(scope="module")
+def ncbs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, PrivateKeys]:
+    directory = tmp_path_factory.mktemp("keys")
+    return {c: keys.generate(directory / c, c, PASSPHRASE) for c in ("FRA", "DEU", "USA")}
+
+
+def _sealed(ncbs: dict[str, PrivateKeys], content: bytes = b"Subject: HIT 42") -> Envelope:
+    recipients = [ncbs["DEU"].public(), ncbs["USA"].public()]
+    return seal(ncbs["FRA"], recipients, content, message_id="m-1", created="2026-11-23T19:30Z")
+
+
+def test_each_recipient_opens_it_and_no_one_else(ncbs: dict[str, PrivateKeys]) -> None:
+    envelope = _sealed(ncbs)
+    sender = ncbs["FRA"].public()
+    for country in ("DEU", "USA"):
+        assert open_envelope(envelope, ncbs[country], sender) == b"Subject: HIT 42"
+    with pytest.raises(EnvelopeRefused) as refused:
+        open_envelope(envelope, ncbs["FRA"], sender)
+    assert refused.value.field == "recipients"
+    assert b"HIT 42" not in json.dumps(envelope.as_json()).encode()  # stored unreadable
+
+
+def test_an_unknown_or_wrong_sender_key_is_refused(ncbs: dict[str, PrivateKeys]) -> None:
+    envelope = _sealed(ncbs)
+    with pytest.raises(EnvelopeRefused):
+        verify(envelope, None)
+    impostor = PublicKeys(
+        "FRA", ncbs["DEU"].signing.public_key(), ncbs["DEU"].encryption.public_key()
+    )
+    with pytest.raises(EnvelopeRefused) as refused:
+        verify(envelope, impostor)
+    assert refused.value.field == "sender_key"
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_a_flipped_bit_anywhere_is_refused(
+    ncbs: dict[str, PrivateKeys], data: st.DataObject
+) -> None:
+    stored = _sealed(ncbs, os.urandom(64)).as_json()
+    part = data.draw(st.sampled_from(["ciphertext", "signature", "wrapped", "header"]))
+    damaged = copy.deepcopy(stored)
+    if part in ("ciphertext", "signature"):
+        damaged[part] = _flip(damaged[part], data)
+    elif part == "wrapped":
+        field = data.draw(st.sampled_from(["ephemeral", "wrapped"]))
+        damaged["wrapped"]["DEU"][field] = _flip(damaged["wrapped"]["DEU"][field], data)
+    else:
+        damaged["header"]["created"] = "2026-11-24T00:00Z"
+    with pytest.raises(EnvelopeRefused):
+        open_envelope(Envelope.from_json(damaged), ncbs["DEU"], ncbs["FRA"].public())
+
+
+def _flip(value: str, data: st.DataObject) -> str:
+    raw = bytearray(base64.b64decode(value))
+    bit = data.draw(st.integers(0, len(raw) * 8 - 1))
+    raw[bit // 8] ^= 1 << (bit % 8)
+    return base64.b64encode(bytes(raw)).decode()
+
+
+def test_keys_are_written_protected_and_read_back(tmp_path: Path) -> None:
+    made = keys.generate(tmp_path, "NGA", PASSPHRASE)
+    assert (tmp_path / "NGA.signing.pem").stat().st_mode & 0o077 == 0
+    assert b"ENCRYPTED" in (tmp_path / "NGA.signing.pem").read_bytes()
+    loaded = keys.load(tmp_path, "NGA", PASSPHRASE)
+    assert loaded.public().as_json() == made.public().as_json()
+    published = json.loads((tmp_path / "NGA.public.json").read_text())
+    assert PublicKeys.from_json(published).as_json() == published
+    with pytest.raises(InvalidInput) as wrong:
+        keys.load(tmp_path, "NGA", "not the passphrase")
+    assert wrong.value.field == "passphrase"
+    with pytest.raises(InvalidInput):
+        keys.generate(tmp_path, "NGA", PASSPHRASE)  # never overwritten
+    with pytest.raises(InvalidInput) as short:
+        keys.generate(tmp_path / "x", "BRA", "short")
+    assert short.value.field == "passphrase"
+    for bad, field in (
+        ({**published, "signing_key": "!!"}, "signing_key"),
+        ({**published, "encryption_key": base64.b64encode(b"x" * 31).decode()}, "encryption_key"),
+        ({**published, "country": 5}, "country"),
+    ):
+        with pytest.raises(InvalidInput) as refused:
+            PublicKeys.from_json(bad)
+        assert refused.value.field == field
