@@ -392,3 +392,37 @@ ncb_keys = Table(
     Column("replaced_at", UTCDateTime()),
     Index("ix_ncb_keys_country", "country", "id"),
 )
+
+# Secure messages: envelopes the platform stores but cannot open, with clear routing data.
+messages = Table(
+    "messages",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("message_id", String(64), nullable=False, unique=True),  # the sender's: idempotent
+    Column("thread_id", String(64), nullable=False),
+    Column("sender", String(3), nullable=False),
+    Column("sent_by", String(100), nullable=False),
+    Column("recipients", JSON, nullable=False),
+    Column("priority", String(8), nullable=False),
+    Column("handling", JSON, nullable=False),  # handling codes: no onward transmission…
+    Column("links", JSON, nullable=False),  # notices, hits, records the message is about
+    Column("envelope", JSON, nullable=False),
+    Column("envelope_sha256", String(64), nullable=False),
+    Column("sent_at", UTCDateTime(), nullable=False),
+    Index("ix_messages_sender", "sender", "id"),
+    Index("ix_messages_thread", "thread_id", "id"),
+)
+
+# One row per message and recipient country: delivered, then read.
+message_receipts = Table(
+    "message_receipts",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("message_id", String(64), nullable=False),
+    Column("recipient", String(3), nullable=False),
+    Column("delivered_at", UTCDateTime()),
+    Column("read_at", UTCDateTime()),
+    Column("read_by", String(100)),
+    UniqueConstraint("message_id", "recipient"),
+    Index("ix_message_receipts_recipient", "recipient", "id"),
+)
