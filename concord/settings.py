@@ -51,6 +51,12 @@ class Settings(BaseSettings):
     # Days the CCF has to decide a request for access, and for correction or deletion.
     ccf_access_days: int = Field(default=120, ge=1, le=3650)
     ccf_correction_days: int = Field(default=270, ge=1, le=3650)
+    # Hits: how long the owner has to confirm or deny, by urgency, and which notice
+    # kinds make a hit urgent; how often the API escalates missed deadlines.
+    hit_urgent_minutes: float = Field(default=10, gt=0)
+    hit_routine_minutes: float = Field(default=60, gt=0)
+    hit_urgent_kinds: list[str] = Field(default_factory=lambda: ["red", "orange"])
+    hit_escalation_interval: float = Field(default=30, gt=0)
     # How often the API expires notices, ends suspensions and sends review reminders.
     notice_sweep_interval: float = Field(default=3600, gt=0)
 

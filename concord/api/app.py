@@ -18,6 +18,7 @@ from concord.api.routers import (
     auth,
     checks,
     countries,
+    hits,
     keys,
     messages,
     notices,
@@ -34,6 +35,7 @@ from concord.domain.compliance import RuleBook
 from concord.index.identifiers import IdentifierIndex
 from concord.index.names import PersonNameIndex
 from concord.services.checks import Checker
+from concord.services.hit_clock import HitClock
 from concord.services.notice_clock import NoticeClock
 from concord.services.person_checks import PersonChecker
 from concord.settings import Settings, get_settings
@@ -78,16 +80,19 @@ def create_app(
     index = IdentifierIndex(the_store, poll_interval=settings.index_poll_interval)
     names = PersonNameIndex(the_store, poll_interval=settings.index_poll_interval)
     clock = NoticeClock(the_store, settings.notice_sweep_interval)
+    hit_clock = HitClock(the_store, settings.hit_escalation_interval)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         index.start()
         names.start()
         clock.start()
+        hit_clock.start()
         if owns_store:
             _freeze_startup_state()
         yield
         clock.stop()
+        hit_clock.stop()
         index.stop()
         names.stop()
         # A clean shutdown writes every pending audit event.
@@ -124,6 +129,7 @@ def create_app(
         person_checks,
         notices,
         keys,
+        hits,
         messages,
         public,
         subject_requests,

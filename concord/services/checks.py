@@ -30,6 +30,7 @@ from concord.index.identifiers import IdentifierIndex
 from concord.index.manifest import Keyed, document_keys
 from concord.policy import Action, CheckRequest, allow
 from concord.services import objects
+from concord.services.hit_workflow import deadline
 from concord.services.records import record_ref
 from concord.store import Store, notices_repo, records_repo
 from concord.store.kinds import BLANK_RANGE, BY_NAME, BY_PREFIX
@@ -320,6 +321,10 @@ class Checker:
         with queue, self.store.write() as conn:
             for row, match in matched:
                 assert row.parsed is not None
+                found = _published_notices(conn, match["_kind"], int(match["id"]))
+                urgency, due = deadline(
+                    self.store.settings, found[0]["kind"] if found else None, now
+                )
                 result = conn.execute(
                     _INSERT_HIT,
                     {
@@ -333,10 +338,13 @@ class Checker:
                         ),
                         "status": "new",
                         "at": now,
+                        "urgency": urgency,
+                        "due_at": due,
+                        "notice_id": found[0]["id"] if found else None,
                     },
                 )
                 match["_hit_id"] = int(result.scalar_one())
-                match["_notices"] = _published_notices(conn, match["_kind"], int(match["id"]))
+                match["_notices"] = found
 
     def _audit(self, principal: Principal, rows: list[_Row], single: bool) -> None:
         summary = _summary

@@ -13,9 +13,12 @@ outcome. Partners are not allowed nominal checks.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
+
+from sqlalchemy import insert
 
 from concord.audit import AuditEvent
 from concord.domain.enums import Role
@@ -27,9 +30,11 @@ from concord.index.names import NoticeTag, PersonNameIndex, PersonPayload
 from concord.matching.check import Candidate, PersonQuery, Thresholds, check, person_query
 from concord.matching.index import Record
 from concord.policy import Action, CheckRequest, allow
+from concord.services.hit_workflow import deadline
 from concord.services.mrz_persons import person_fields, read_zone, zone_summary
 from concord.settings import Settings
 from concord.store import Store
+from concord.store.tables import hits
 
 MAX_PERSON_BATCH = 1000
 KIND = "person"
@@ -58,6 +63,7 @@ class PersonChecker:
         query = parsed.query
         candidates = self._candidates(principal, query)
         answer = self._answer(item, parsed, candidates)
+        self._record_hits(principal, [answer])
         self.store.audit.emit(
             AuditEvent.of(
                 principal,
@@ -87,6 +93,7 @@ class PersonChecker:
             candidates = self._candidates(principal, parsed.query)
             answers.append(self._answer(item, parsed, candidates))
             summaries.append({"qid": _qid(item), **_summary(parsed.query, candidates)})
+        self._record_hits(principal, answers)
         hits = sum(1 for a in answers if a.get("verdict") == "hit")
         self.store.audit.emit(
             AuditEvent.of(
@@ -100,6 +107,34 @@ class PersonChecker:
             )
         )
         return answers
+
+    def _record_hits(self, principal: Principal, answers: list[dict[str, Any]]) -> None:
+        """A hit (not a possible) on a notice's subject becomes a hit the owner answers."""
+        found = [a for a in answers if a.get("verdict") == "hit" and a.get("notice")]
+        if not found:
+            return
+        now = dt.datetime.now(dt.UTC)
+        with self.store.write() as conn:
+            for answer in found:
+                best = answer["candidates"][0]
+                urgency, due = deadline(self.store.settings, answer["notice"]["kind"], now)
+                hit_id = conn.execute(
+                    insert(hits).returning(hits.c.id),
+                    {
+                        "kind": KIND,
+                        "record_id": best["id"],
+                        "owner": best["owner"],
+                        "checked_by": principal.user_id,
+                        "checking_country": principal.country,
+                        "query": json.dumps({"qid": answer["qid"]}),
+                        "status": "new",
+                        "at": now,
+                        "urgency": urgency,
+                        "due_at": due,
+                        "notice_id": answer["notice"]["id"],
+                    },
+                ).scalar_one()
+                answer["hit_id"] = int(hit_id)
 
     def _authorise(self, principal: Principal) -> None:
         if not allow(principal, Action.CHECK, CheckRequest(KIND)):

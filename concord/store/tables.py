@@ -297,10 +297,21 @@ hits = Table(
     Column("checked_by", Integer, nullable=False),
     Column("checking_country", String(3), nullable=False),
     Column("query", Text, nullable=False),
-    Column("status", String(16), nullable=False),
+    Column("status", String(16), nullable=False),  # new | confirmed | not_same | resolved
     Column("at", UTCDateTime(), nullable=False),
+    # The owner answers by ``due_at`` (urgent: minutes; routine: an hour, by the settings).
+    Column("urgency", String(8), nullable=False, default="routine", server_default="routine"),
+    Column("due_at", UTCDateTime()),
+    Column("notice_id", BigInteger),
+    Column("answered_at", UTCDateTime()),
+    Column("answered_by", String(100)),
+    Column("resolution", String(16)),  # located | arrested | seized | no_action
+    Column("note", Text),
+    Column("resolved_at", UTCDateTime()),
+    Column("escalated_at", UTCDateTime()),  # the deadline passed: the command centre is told
     Index("ix_hits_owner", "owner", "id"),
     Index("ix_hits_checking_country", "checking_country", "id"),
+    Index("ix_hits_status_due", "status", "due_at"),
 )
 
 # Notices: a request about one record of the requesting country, and its life.
