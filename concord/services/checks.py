@@ -30,7 +30,7 @@ from concord.index.identifiers import IdentifierIndex
 from concord.index.manifest import Keyed, document_keys
 from concord.policy import Action, CheckRequest, allow
 from concord.services import objects
-from concord.services.hit_workflow import deadline
+from concord.services.hit_workflow import announce, deadline
 from concord.services.records import record_ref
 from concord.store import Store, notices_repo, records_repo
 from concord.store.kinds import BLANK_RANGE, BY_NAME, BY_PREFIX
@@ -345,6 +345,7 @@ class Checker:
                 )
                 match["_hit_id"] = int(result.scalar_one())
                 match["_notices"] = found
+                announce(conn, "hit.new", _hit_row(conn, match["_hit_id"]))
 
     def _audit(self, principal: Principal, rows: list[_Row], single: bool) -> None:
         summary = _summary
@@ -399,6 +400,10 @@ class Checker:
             "notices": match.get("_notices", []),
             "record": {k: v for k, v in record.items() if not k.startswith("_")},
         }
+
+
+def _hit_row(conn: Connection, hit_id: int) -> dict[str, Any]:
+    return dict(conn.execute(select(hits).where(hits.c.id == hit_id)).mappings().one())
 
 
 def _published_notices(conn: Connection, kind: str, record_id: int) -> list[dict[str, Any]]:

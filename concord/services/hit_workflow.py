@@ -26,7 +26,8 @@ from concord.domain.principal import SYSTEM, Principal
 from concord.errors import Conflict, Forbidden, NotFound
 from concord.services.hits import get_hit
 from concord.settings import Settings
-from concord.store import Store
+from concord.store import Store, events_repo
+from concord.store.events_repo import GS_COUNTRY
 from concord.store.tables import hits
 
 
@@ -38,6 +39,23 @@ class Answer(Strict):
 class Resolution(Strict):
     resolution: Literal["located", "arrested", "seized", "no_action"]
     note: ShortText = Field(min_length=1)
+
+
+def announce(conn: Any, kind: str, hit: Any) -> None:
+    """Tell the owner, the checking country, the command centre and the checking officer
+    (in ``conn``'s transaction: the event exists exactly when the change does)."""
+    payload = {
+        "hit_id": int(hit["id"]),
+        "record_kind": hit["kind"],
+        "record_id": int(hit["record_id"]),
+        "owner": hit["owner"],
+        "checking_country": hit["checking_country"],
+        "status": hit["status"],
+        "urgency": hit.get("urgency"),
+        "due_at": hit["due_at"].isoformat() if hit.get("due_at") else None,
+    }
+    countries = (hit["owner"], hit["checking_country"], GS_COUNTRY)
+    events_repo.publish(conn, kind, countries, payload, user_id=hit.get("checked_by") or None)
 
 
 def deadline(
@@ -65,7 +83,7 @@ def answer(
         "answered_by": principal.username,
         "note": data.note,
     }
-    _change(store, hit_id, "new", values)
+    _change(store, hit_id, "new", values, "hit.answered")
     _audit(store, principal, "hit.answer", hit_id, answer=data.answer)
     return get_hit(store, principal, hit_id)
 
@@ -92,7 +110,7 @@ def resolve(
         "note": data.note,
         "resolved_at": now or dt.datetime.now(dt.UTC),
     }
-    _change(store, hit_id, "confirmed", values)
+    _change(store, hit_id, "confirmed", values, "hit.resolved")
     _audit(store, principal, "hit.resolve", hit_id, resolution=data.resolution)
     return get_hit(store, principal, hit_id)
 
@@ -112,6 +130,8 @@ def escalate(store: Store, now: dt.datetime | None = None) -> list[int]:
         )
         if due:
             conn.execute(update(hits).where(hits.c.id.in_(due)).values(escalated_at=at))
+            for row in conn.execute(select(hits).where(hits.c.id.in_(due))).mappings():
+                announce(conn, "hit.escalated", row)
     for hit_id in due:
         _audit(store, SYSTEM, "hit.escalate", hit_id)
     return [int(i) for i in due]
@@ -150,13 +170,17 @@ def _row(store: Store, principal: Principal, hit_id: int) -> dict[str, Any]:
     return dict(row)
 
 
-def _change(store: Store, hit_id: int, expected: str, values: Mapping[str, Any]) -> None:
+def _change(
+    store: Store, hit_id: int, expected: str, values: Mapping[str, Any], event: str
+) -> None:
     with store.write() as conn:
         done = conn.execute(
             update(hits).where(hits.c.id == hit_id, hits.c.status == expected).values(**values)
         )
-    if done.rowcount != 1:
-        raise Conflict("the hit changed meanwhile; read it again", field="status")
+        if done.rowcount != 1:
+            raise Conflict("the hit changed meanwhile; read it again", field="status")
+        row = conn.execute(select(hits).where(hits.c.id == hit_id)).mappings().one()
+        announce(conn, event, row)
 
 
 def _plain(row: Mapping[str, Any]) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from concord.domain.principal import Principal
 from concord.errors import Conflict, Forbidden, InvalidInput, NotFound
 from concord.messaging.envelope import Envelope, EnvelopeRefused, verify
 from concord.services import key_directory
-from concord.store import Store
+from concord.store import Store, events_repo
 from concord.store.tables import countries, message_receipts, messages
 
 _ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
@@ -129,6 +129,12 @@ def send(store: Store, principal: Principal, data: SendInput) -> tuple[dict[str,
                 insert(message_receipts),
                 [{"message_id": message_id, "recipient": c} for c in envelope.recipients],
             )
+            events_repo.publish(
+                conn,
+                "message.new",
+                envelope.recipients,
+                {"message_id": message_id, "sender": envelope.sender, "priority": data.priority},
+            )
     except IntegrityError:  # the same id posted at the same moment by a retry
         again = _by_id(store, message_id)
         if again is None or again["envelope_sha256"] != digest:
@@ -214,18 +220,29 @@ def _mark(
         message_receipts.c.recipient == principal.country
     )
     with store.write() as conn:
+        receipts = []
         if delivered:
-            conn.execute(
+            first = conn.execute(
                 update(message_receipts)
                 .where(mine, message_receipts.c.delivered_at.is_(None))
                 .values(delivered_at=now)
             )
+            receipts += ["message.delivered"] if first.rowcount else []
         if read:
-            conn.execute(
+            first = conn.execute(
                 update(message_receipts)
                 .where(mine, message_receipts.c.read_at.is_(None))
                 .values(read_at=now, read_by=principal.username)
             )
+            receipts += ["message.read"] if first.rowcount else []
+        if receipts:  # the sender hears of each receipt once
+            sender = conn.execute(
+                select(messages.c.sender).where(messages.c.message_id == message_id)
+            ).scalar_one()
+            for kind in receipts:
+                events_repo.publish(
+                    conn, kind, [sender], {"message_id": message_id, "recipient": principal.country}
+                )
 
 
 def box(

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from concord.audit import AuditEvent
 from concord.domain.enums import Role
@@ -30,7 +30,7 @@ from concord.index.names import NoticeTag, PersonNameIndex, PersonPayload
 from concord.matching.check import Candidate, PersonQuery, Thresholds, check, person_query
 from concord.matching.index import Record
 from concord.policy import Action, CheckRequest, allow
-from concord.services.hit_workflow import deadline
+from concord.services.hit_workflow import announce, deadline
 from concord.services.mrz_persons import person_fields, read_zone, zone_summary
 from concord.settings import Settings
 from concord.store import Store
@@ -135,6 +135,8 @@ class PersonChecker:
                     },
                 ).scalar_one()
                 answer["hit_id"] = int(hit_id)
+                row = conn.execute(select(hits).where(hits.c.id == hit_id)).mappings().one()
+                announce(conn, "hit.new", row)
 
     def _authorise(self, principal: Principal) -> None:
         if not allow(principal, Action.CHECK, CheckRequest(KIND)):

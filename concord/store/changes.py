@@ -19,7 +19,7 @@ from sqlalchemy import Connection, func, insert, select, text
 from concord.domain.enums import ChangeOp
 from concord.store.tables import change_log
 
-_ADVISORY_KEY = 0x0C0C0D  # "concord change log"
+ADVISORY_KEY = 0x0C0C0D  # "concord change log"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +66,7 @@ def record_changes(
     if not rows:
         return
     if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _ADVISORY_KEY})
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": ADVISORY_KEY})
     conn.execute(insert(change_log), rows)
 
 

@@ -437,3 +437,17 @@ message_receipts = Table(
     UniqueConstraint("message_id", "recipient"),
     Index("ix_message_receipts_recipient", "recipient", "id"),
 )
+
+# What a principal's event stream carries, written in the transaction of the change:
+# one row per country told (``user_id`` set: for one officer, about their own check).
+events = Table(
+    "events",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("country", String(3), nullable=False),
+    Column("user_id", Integer),
+    Column("kind", String(32), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Index("ix_events_country", "country", "id"),
+)

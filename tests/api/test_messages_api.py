@@ -69,6 +69,10 @@ def test_send_deliver_read_and_retry(
     assert receipt["delivered_at"] and receipt["read_at"]
     outbox = client.get("/messages?box=out", headers=bearer(world.ncb_a.token)).json()["items"]
     assert len(outbox) == 1 and outbox[0]["handling"] == ["police_use_only"]
+    told = client.get("/events/stream?idle=0.3", headers=bearer(world.ncb_b.token)).text
+    assert told.count("event: message.new") == 1  # posted twice, announced once
+    receipts = client.get("/events/stream?idle=0.3", headers=bearer(world.ncb_a.token)).text
+    assert "event: message.delivered" in receipts and "event: message.read" in receipts
 
 
 def test_no_one_else_reads_it(

@@ -1,0 +1,61 @@
+"""Stream events: written with the change they announce, read in id order per audience.
+
+A reader resumes from the last id it saw, so ids must become visible in order. On
+PostgreSQL a writer takes the change log's transaction-scoped advisory lock before
+its event rows (as the change log does): the ids of concurrent writers then commit
+in order, and a reader never sees 7 before 6 (SQLite serialises writers already).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, insert, select, text
+
+from concord.store.changes import ADVISORY_KEY
+from concord.store.tables import events
+
+GS_COUNTRY = "XPO"  # the General Secretariat's command centre
+
+
+def publish(
+    conn: Connection,
+    kind: str,
+    countries: Iterable[str],
+    payload: dict[str, Any],
+    *,
+    user_id: int | None = None,
+) -> None:
+    """One event per country told (the GS included by passing XPO), in ``conn``'s
+    transaction; ``user_id`` adds a copy for that officer alone."""
+    now = dt.datetime.now(dt.UTC)
+    rows: list[dict[str, Any]] = [
+        {"at": now, "country": c, "user_id": None, "kind": kind, "payload": payload}
+        for c in dict.fromkeys(countries)
+    ]
+    if user_id:
+        rows.append(
+            {"at": now, "country": "", "user_id": user_id, "kind": kind, "payload": payload}
+        )
+    if rows:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": ADVISORY_KEY})
+        conn.execute(insert(events), rows)
+
+
+def since(
+    conn: Connection, *, country: str | None, user_id: int | None, after: int, limit: int = 500
+) -> list[dict[str, Any]]:
+    """Events after id ``after`` for a country's staff (``country``) or for one officer
+    about their own checks (``user_id``)."""
+    audience: ColumnElement[bool]
+    if country is not None:
+        audience = (events.c.country == country) & events.c.user_id.is_(None)
+    else:
+        audience = events.c.user_id == user_id
+    rows = conn.execute(
+        select(events).where(events.c.id > after, audience).order_by(events.c.id).limit(limit)
+    ).mappings()
+    return [dict(r) for r in rows]
