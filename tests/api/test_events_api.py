@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import bearer
+from tests.api.hits import person_hit
 from tests.conftest import World
 
 
@@ -28,36 +28,15 @@ def _events(client: TestClient, token: str, **headers: str) -> list[dict[str, An
     return found
 
 
-def _hit(client: TestClient, world: World) -> int:
-    person = client.post(
-        "/persons", json={"full_name": "Karim Benali", "dob": "1985-06-01"},
-        headers=bearer(world.ncb_b.token),
-    ).json()  # fmt: skip
-    request = {
+def test_a_hit_reaches_each_party_and_resumes(client: TestClient, world: World) -> None:
+    red = {
         "kind": "red",
         "crime_programme": "counter_terrorism",
         "purpose": "prosecution",
         "offences": [{"description": "terrorism", "law": "StGB § 89a", "max_penalty_months": 120}],
         "warrant": {"reference": "W-9", "date": "2026-02-01", "authority": "BGH"},
-        "subject": {"kind": "person", "id": person["id"]},
     }
-    notice = client.post("/notices", json=request, headers=bearer(world.ncb_b.token)).json()
-    client.post(f"/notices/{notice['id']}/submit", headers=bearer(world.ncb_b.token))
-    client.post(f"/notices/{notice['id']}/publish", headers=bearer(world.gs.token))
-    deadline = time.monotonic() + 15
-    while True:
-        answer = client.post(
-            "/checks/persons",
-            json={"name": "Karim Benali", "dob": "1985-06-01"},
-            headers=bearer(world.frontline_a.token),
-        ).json()
-        if answer.get("hit_id") or time.monotonic() > deadline:
-            return int(answer["hit_id"])
-        time.sleep(0.05)
-
-
-def test_a_hit_reaches_each_party_and_resumes(client: TestClient, world: World) -> None:
-    hit_id = _hit(client, world)
+    hit_id = person_hit(client, world, red)
     owner = _events(client, world.ncb_b.token)
     assert [(e["kind"], e["hit_id"], e["urgency"]) for e in owner] == [
         ("hit.new", hit_id, "urgent")
