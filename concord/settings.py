@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     hit_routine_minutes: float = Field(default=60, gt=0)
     hit_urgent_kinds: list[str] = Field(default_factory=lambda: ["red", "orange"])
     hit_escalation_interval: float = Field(default=30, gt=0)
+    # How often each API process posts the webhook outbox.
+    webhook_interval: float = Field(default=1.0, gt=0)
     # How often the API expires notices, ends suspensions and sends review reminders.
     notice_sweep_interval: float = Field(default=3600, gt=0)
 

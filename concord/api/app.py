@@ -30,6 +30,7 @@ from concord.api.routers import (
     subject_requests,
     system,
     users,
+    webhooks,
 )
 from concord.api.schemas import ErrorResponse
 from concord.domain.compliance import RuleBook
@@ -39,6 +40,7 @@ from concord.services.checks import Checker
 from concord.services.hit_clock import HitClock
 from concord.services.notice_clock import NoticeClock
 from concord.services.person_checks import PersonChecker
+from concord.services.webhook_clock import WebhookClock
 from concord.settings import Settings, get_settings
 from concord.store import Store
 
@@ -82,6 +84,7 @@ def create_app(
     names = PersonNameIndex(the_store, poll_interval=settings.index_poll_interval)
     clock = NoticeClock(the_store, settings.notice_sweep_interval)
     hit_clock = HitClock(the_store, settings.hit_escalation_interval)
+    webhook_clock = WebhookClock(the_store, settings.webhook_interval)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -89,11 +92,13 @@ def create_app(
         names.start()
         clock.start()
         hit_clock.start()
+        webhook_clock.start()
         if owns_store:
             _freeze_startup_state()
         yield
         clock.stop()
         hit_clock.stop()
+        webhook_clock.stop()
         index.stop()
         names.stop()
         # A clean shutdown writes every pending audit event.
@@ -135,6 +140,7 @@ def create_app(
         messages,
         public,
         subject_requests,
+        webhooks,
         audit,
     ):
         app.include_router(module.router)

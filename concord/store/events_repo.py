@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, insert, select, text
 
 from concord.store.changes import ADVISORY_KEY
-from concord.store.tables import events
+from concord.store.tables import events, webhook_outbox, webhooks
 
 GS_COUNTRY = "XPO"  # the General Secretariat's command centre
 
@@ -39,10 +39,35 @@ def publish(
         rows.append(
             {"at": now, "country": "", "user_id": user_id, "kind": kind, "payload": payload}
         )
-    if rows:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": ADVISORY_KEY})
-        conn.execute(insert(events), rows)
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": ADVISORY_KEY})
+    hooks = _webhooks(conn, [r["country"] for r in rows if r["country"]], kind)
+    for row in rows:
+        event_id = conn.execute(insert(events).returning(events.c.id), row).scalar_one()
+        owed = [
+            {"webhook_id": hook_id, "event_id": event_id, "attempts": 0, "next_attempt_at": now}
+            for hook_id in hooks.get(row["country"], ())
+        ]
+        if owed:  # the outbox is written with the event: nothing is told twice or lost
+            conn.execute(insert(webhook_outbox), owed)
+
+
+def _webhooks(conn: Connection, countries: list[str], kind: str) -> dict[str, list[int]]:
+    """Active webhooks of these countries that want events of ``kind``."""
+    if not countries:
+        return {}
+    found: dict[str, list[int]] = {}
+    rows = conn.execute(
+        select(webhooks.c.id, webhooks.c.country, webhooks.c.kinds).where(
+            webhooks.c.country.in_(countries), webhooks.c.disabled_at.is_(None)
+        )
+    )
+    for hook_id, country, kinds in rows:
+        if kinds is None or kind in kinds:
+            found.setdefault(country, []).append(int(hook_id))
+    return found
 
 
 def since(

@@ -451,3 +451,32 @@ events = Table(
     Column("payload", JSON, nullable=False),
     Index("ix_events_country", "country", "id"),
 )
+
+# A national system's endpoint for its country's events, signed with a shared secret.
+webhooks = Table(
+    "webhooks",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("country", String(3), nullable=False),
+    Column("url", String(500), nullable=False),
+    Column("secret", String(100), nullable=False),  # for the HMAC; shown once, never logged
+    Column("kinds", JSON),  # event kinds wanted (None: all)
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("disabled_at", UTCDateTime()),
+    Index("ix_webhooks_country", "country"),
+)
+
+# What each webhook still owes: written with the event, emptied by delivery.
+webhook_outbox = Table(
+    "webhook_outbox",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("webhook_id", BigInteger, nullable=False),
+    Column("event_id", BigInteger, nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", UTCDateTime(), nullable=False),
+    Column("delivered_at", UTCDateTime()),
+    Column("last_error", String(500)),
+    UniqueConstraint("webhook_id", "event_id"),
+    Index("ix_webhook_outbox_due", "delivered_at", "next_attempt_at"),
+)
