@@ -139,7 +139,7 @@ def demo(
 ) -> None:
     """Seed the demo data (idempotent) and print the demo accounts and fresh tokens."""
     from concord.services import demo as demo_service
-    from concord.services import demo_notices
+    from concord.services import demo_notices, demo_traffic
     from concord.services.demo_names import cross_script_examples
 
     credentials = Path("var") / "demo-credentials.json"
@@ -150,6 +150,8 @@ def demo(
         border = _frontline(_as_ncb(store, "FRA"))
         names = cross_script_examples(store, border, get_settings())
         seeded = demo_notices.summary(store)
+        open_hits = demo_traffic.seed_hits(store)
+        threads = demo_traffic.seed_messages(store, credentials.parent / "demo-keys")
     table = Table(title="Concord demo accounts (passwords kept in var/demo-credentials.json)")
     for column in ("username", "role", "country", "password"):
         table.add_column(column)
@@ -170,6 +172,10 @@ def demo(
     print(f"  any number from {first} to {last} issued by {blank_state} (stolen blank passports)")
     print(f"  VIN {hits.vin}; plate {hits.plate[1]} ({hits.plate[0]})")
     print(f"  firearm {hits.firearm[0]} serial {hits.firearm[1]}")
+    print(
+        f"\nOpen hits: {open_hits} (one past its deadline, in the GS command centre); "
+        f"secure message threads between NCBs: {threads} (keys in var/demo-keys)"
+    )
     print("\nNames that hit in another script or spelling (as a passport prints them):")
     for example in names:
         print(

@@ -169,6 +169,23 @@ def test_demo_seeds_once_and_reissues_tokens(tmp_path: Path) -> None:
     finally:
         store.close()
     assert (tmp_path / "var" / "demo-credentials.json").stat().st_mode & 0o077 == 0
+    assert (tmp_path / "var" / "demo-keys" / "passphrase").stat().st_mode & 0o077 == 0
+    # Open hits (one escalated) and message threads, made once.
+    assert "Open hits: 6 (one past its deadline" in first.stdout
+    assert "message threads between NCBs: 2" in second.stdout
+    from concord.store.tables import hits, messages
+
+    store = Store(url, settings=Settings(env="test", database_url=url))
+    try:
+        with store.read() as conn:
+            assert conn.execute(select(func.count()).select_from(hits)).scalar_one() == 6
+            assert conn.execute(select(func.count()).select_from(messages)).scalar_one() == 5
+            escalated = (
+                select(func.count()).select_from(hits).where(hits.c.escalated_at.is_not(None))
+            )
+            assert conn.execute(escalated).scalar_one() == 1
+    finally:
+        store.close()
 
 
 def test_import_public_notices_and_sweep(tmp_path: Path) -> None:

@@ -111,7 +111,9 @@ def cross_script_examples(
     seen: set[str] = set()
     examples: list[NameExample] = []
     for person in FEATURED:
-        answer = checker.check_one(officer, {"name": person.typed, "dob": person.dob})
+        answer = checker.check_one(
+            officer, {"name": person.typed, "dob": person.dob}, record_hits=False
+        )
         best = answer["candidates"][0] if answer["candidates"] else None
         if (
             answer["verdict"] == "hit"
@@ -166,7 +168,7 @@ def cross_script_examples(
             continue
         given, family = passport_spelling(row.given_names, row.family_names)
         typed = f"{family}, {given}"
-        answer = checker.check_one(officer, {"name": typed, "dob": row.dob})
+        answer = checker.check_one(officer, {"name": typed, "dob": row.dob}, record_hits=False)
         best = answer["candidates"][0] if answer["candidates"] else None
         if answer["verdict"] != "hit" or best is None or best["id"] != row.id:
             continue

@@ -57,13 +57,18 @@ class PersonChecker:
         self.index = index
         self.thresholds = Thresholds.from_settings(settings)
 
-    def check_one(self, principal: Principal, item: Mapping[str, Any]) -> dict[str, Any]:
+    def check_one(
+        self, principal: Principal, item: Mapping[str, Any], *, record_hits: bool = True
+    ) -> dict[str, Any]:
+        """One check, audited; a hit becomes a hit for the owner unless ``record_hits`` is
+        False (the demo's showcase of spellings, which is not an encounter)."""
         self._authorise(principal)
         parsed = parse_person_item(item)
         query = parsed.query
         candidates = self._candidates(principal, query)
         answer = self._answer(item, parsed, candidates)
-        self._record_hits(principal, [answer])
+        if record_hits:
+            self._record_hits(principal, [answer])
         self.store.audit.emit(
             AuditEvent.of(
                 principal,

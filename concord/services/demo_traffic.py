@@ -1,0 +1,146 @@
+"""Demo traffic: open hits on the featured wanted people (one past its deadline) and
+message threads between several NCBs, made through the same services as real ones.
+
+Idempotent: hits are made once (their checks carry ``demo-hit-`` qids); messages
+have fixed ids and are sent only when absent. Each demo NCB's keys are made once in
+``var/demo-keys`` under a passphrase generated there (mode 600), and registered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+from pathlib import Path
+
+from sqlalchemy import func, select, update
+
+from concord.domain.enums import MembershipStatus, Role
+from concord.domain.principal import Principal
+from concord.index.names import PersonNameIndex
+from concord.messaging import keys
+from concord.messaging.envelope import seal
+from concord.messaging.keys import PrivateKeys
+from concord.services import hit_workflow, key_directory, messages
+from concord.services.demo_names import FEATURED
+from concord.services.hit_workflow import Answer
+from concord.services.messages import SendInput
+from concord.services.person_checks import PersonChecker
+from concord.store import Store
+from concord.store.tables import hits
+from concord.store.tables import messages as messages_table
+
+OFFICER = Principal(0, "demo:border.cdg", Role.FRONTLINE, "FRA", MembershipStatus.MEMBER)
+# (message id, sender, recipients, thread, text)
+THREADS: tuple[tuple[str, str, tuple[str, ...], str | None, str], ...] = (
+    ("demo-fra-000001", "FRA", ("USA", "DEU"), None,
+     "HIT at CDG on your red notice: AL JABOURI, MOHAMMED ABDULRAHMAN is held at the "
+     "border. Please confirm identity and send the extradition request."),
+    ("demo-usa-000001", "USA", ("FRA",), "demo-fra-000001",
+     "Confirmed: same person (fingerprints match the file). Provisional arrest requested; "
+     "the request follows through diplomatic channels."),
+    ("demo-deu-000001", "DEU", ("FRA",), "demo-fra-000001",
+     "Noted. Germany has an open investigation on the same network; please share the "
+     "seized phone's extraction when you can."),
+    ("demo-bra-000001", "BRA", ("NGA", "JPN"), None,
+     "Operation Maré: containers from Santos to Lagos and Yokohama flagged; shipping "
+     "manifests attached to follow. Police use only."),
+    ("demo-nga-000001", "NGA", ("BRA",), "demo-bra-000001",
+     "Two containers located at Apapa. Joint inspection proposed for Tuesday."),
+)  # fmt: skip
+
+
+def _ncb(country: str) -> Principal:
+    return Principal(0, f"demo:ncb.{country.lower()}", Role.NCB, country, MembershipStatus.MEMBER)
+
+
+def seed_hits(store: Store, now: dt.datetime | None = None) -> int:
+    """Check the featured people's passport spellings as a French border officer; make the
+    first hit overdue (escalated), have its owner confirm the second. Returns open hits."""
+    with store.read() as conn:
+        made = conn.execute(
+            select(func.count()).select_from(hits).where(hits.c.query.like('%"demo-hit-%'))
+        ).scalar_one()
+    if not made:
+        index = PersonNameIndex(store)
+        index.load()
+        checker = PersonChecker(store, index, store.settings)
+        items = [
+            {"qid": f"demo-hit-{n}", "name": person.typed, "dob": person.dob}
+            for n, person in enumerate(FEATURED, start=1)
+        ]
+        answers = [a for a in checker.check_many(OFFICER, items) if a.get("hit_id")]
+        at = now or dt.datetime.now(dt.UTC)
+        if answers:  # one hit whose owner has not answered in time
+            late = answers[0]["hit_id"]
+            with store.write() as conn:
+                conn.execute(
+                    update(hits)
+                    .where(hits.c.id == late)
+                    .values(at=at - dt.timedelta(minutes=40), due_at=at - dt.timedelta(minutes=30))
+                )
+            hit_workflow.escalate(store, at)
+        if len(answers) > 1:
+            second = answers[1]
+            owner = second["candidates"][0]["owner"]
+            hit_workflow.answer(store, _ncb(owner), second["hit_id"], Answer(answer="confirmed"))
+    with store.read() as conn:
+        return int(
+            conn.execute(
+                select(func.count())
+                .select_from(hits)
+                .where(hits.c.status.in_(("new", "confirmed")))
+            ).scalar_one()
+        )
+
+
+def seed_messages(store: Store, directory: Path) -> int:
+    """Register each demo NCB's keys (made once) and send the threads; returns threads."""
+    countries = sorted({c for _, sender, to, _, _ in THREADS for c in (sender, *to)})
+    passphrase = _passphrase(directory)
+    pairs = {c: _keys(directory / c, c, passphrase) for c in countries}
+    current = {
+        k["country"]: k["signing_fingerprint"] for k in key_directory.directory(store, _ncb("FRA"))
+    }
+    for country, pair in pairs.items():
+        if current.get(country) != pair.public().signing_fingerprint:
+            key_directory.register(store, _ncb(country), pair.public().as_json())
+    with store.read() as conn:
+        sent = set(conn.execute(select(messages_table.c.message_id)).scalars())
+    for message_id, sender, to, thread, text in THREADS:
+        if message_id in sent:
+            continue
+        envelope = seal(
+            pairs[sender],
+            [pairs[c].public() for c in to],
+            text.encode(),
+            message_id=message_id,
+            created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        )
+        messages.send(
+            store,
+            _ncb(sender),
+            SendInput(
+                envelope=envelope.as_json(),
+                thread_id=thread,
+                priority="urgent" if thread is None and sender == "FRA" else "normal",
+                handling=["police_use_only"],
+            ),
+        )
+    return len({thread or message_id for message_id, _, _, thread, _ in THREADS})
+
+
+def _passphrase(directory: Path) -> str:
+    path = directory / "passphrase"
+    if not path.exists():
+        directory.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(24))
+    return path.read_text().strip()
+
+
+def _keys(directory: Path, country: str, passphrase: str) -> PrivateKeys:
+    if (directory / f"{country}.public.json").exists():
+        return keys.load(directory, country, passphrase)
+    return keys.generate(directory, country, passphrase)
