@@ -36,7 +36,7 @@ from concord.store.notices_repo import KIND as NOTICE_KIND
 from concord.store.persons_repo import KIND
 from concord.store.tables import notices, persons
 
-_COLUMNS = (
+PERSON_COLUMNS = (
     persons.c.id,
     persons.c.owner,
     persons.c.full_name,
@@ -124,7 +124,9 @@ class PersonNameIndex(ChangeLogFollower):
                 rows = [
                     dict(r)
                     for r in conn.execute(
-                        select(*_COLUMNS).where(persons.c.id.in_(chunk)).order_by(persons.c.id)
+                        select(*PERSON_COLUMNS)
+                        .where(persons.c.id.in_(chunk))
+                        .order_by(persons.c.id)
                     ).mappings()
                 ]
                 self._add_rows(conn, fresh, rows, active)
@@ -213,7 +215,9 @@ class PersonNameIndex(ChangeLogFollower):
             return
         rows = [
             dict(r)
-            for r in conn.execute(select(*_COLUMNS).where(persons.c.id.in_(id_list))).mappings()
+            for r in conn.execute(
+                select(*PERSON_COLUMNS).where(persons.c.id.in_(id_list))
+            ).mappings()
         ]
         found = {r["id"] for r in rows}
         for record_id in id_list:

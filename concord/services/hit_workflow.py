@@ -24,7 +24,7 @@ from concord.domain.notices import ShortText
 from concord.domain.persons import Strict
 from concord.domain.principal import SYSTEM, Principal
 from concord.errors import Conflict, Forbidden, NotFound
-from concord.services.hits import get_hit
+from concord.services.hits import get_hit, view
 from concord.settings import Settings
 from concord.store import Store, events_repo
 from concord.store.events_repo import GS_COUNTRY
@@ -158,7 +158,7 @@ def command_centre(
     far = dt.datetime.max.replace(tzinfo=dt.UTC)
     rows.sort(key=lambda r: (not overdue(r), r["due_at"] or far, r["id"]))
     _audit(store, principal, "hit.command_centre", None, count=len(rows))
-    return [{**_plain(r), "overdue": overdue(r)} for r in rows]
+    return [{**view(r), "overdue": overdue(r)} for r in rows]
 
 
 def _row(store: Store, principal: Principal, hit_id: int) -> dict[str, Any]:
@@ -181,14 +181,6 @@ def _change(
             raise Conflict("the hit changed meanwhile; read it again", field="status")
         row = conn.execute(select(hits).where(hits.c.id == hit_id)).mappings().one()
         announce(conn, event, row)
-
-
-def _plain(row: Mapping[str, Any]) -> dict[str, Any]:
-    import json
-
-    out = dict(row)
-    out["query"] = json.loads(out["query"])
-    return out
 
 
 def _audit(

@@ -27,7 +27,8 @@ def _may_see(principal: Principal, row: Any) -> bool:
     return principal.country in (row["owner"], row["checking_country"])
 
 
-def _view(row: Any) -> dict[str, Any]:
+def view(row: Any) -> dict[str, Any]:
+    """A hit row as answered: its query as JSON again."""
     out = dict(row)
     out["query"] = json.loads(out["query"])
     return out
@@ -53,7 +54,7 @@ def list_hits(
     store.audit.emit(
         AuditEvent.of(principal, "hit.list", resource="hit", ids=[r["id"] for r in rows])
     )
-    return [_view(r) for r in rows], (rows[-1]["id"] if len(rows) == limit else None)
+    return [view(r) for r in rows], (rows[-1]["id"] if len(rows) == limit else None)
 
 
 def get_hit(store: Store, principal: Principal, hit_id: int) -> dict[str, Any]:
@@ -62,4 +63,4 @@ def get_hit(store: Store, principal: Principal, hit_id: int) -> dict[str, Any]:
     if row is None or not _may_see(principal, row):
         raise NotFound(f"no hit {hit_id}", field="id")
     store.audit.emit(AuditEvent.of(principal, "hit.read", resource="hit", resource_id=hit_id))
-    return _view(row)
+    return view(row)

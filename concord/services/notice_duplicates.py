@@ -16,6 +16,7 @@ from sqlalchemy import select
 from concord.domain.compliance import PossibleDuplicate
 from concord.domain.notices import NoticeState
 from concord.errors import ConcordError
+from concord.index.names import PERSON_COLUMNS, record_names
 from concord.matching.check import Thresholds, check, person_query
 from concord.matching.index import NameIndex, Record
 from concord.services.notices import DuplicateFinder
@@ -68,16 +69,7 @@ def _subjects_index(conn: Any, person_ids: list[int]) -> NameIndex:
     index = NameIndex()
     for start in range(0, len(person_ids), 1000):
         chunk = person_ids[start : start + 1000]
-        rows = conn.execute(
-            select(persons.c.id, persons.c.display_name, persons.c.aliases, persons.c.dob).where(
-                persons.c.id.in_(chunk)
-            )
-        ).mappings()
+        rows = conn.execute(select(*PERSON_COLUMNS).where(persons.c.id.in_(chunk))).mappings()
         for row in rows:
-            aliases = [
-                a.get("full_name")
-                or " ".join(p for p in (a.get("given_names"), a.get("family_names")) if p)
-                for a in row["aliases"] or []
-            ]
-            index.add(int(row["id"]), [row["display_name"], *aliases], person_facts(row["dob"]))
+            index.add(int(row["id"]), record_names(row), person_facts(row["dob"]))
     return index

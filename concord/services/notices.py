@@ -42,6 +42,7 @@ from concord.domain.notices import (
 )
 from concord.domain.principal import SYSTEM, Principal
 from concord.errors import Conflict, Forbidden, InvalidInput, NotFound
+from concord.index.names import record_names
 from concord.policy import Action, NewRecord, NoticeMove, NoticeRef, RecordRef, allow, ensure
 from concord.store import Store, notices_repo, records_repo
 from concord.store.kinds import BY_NAME
@@ -440,15 +441,7 @@ def facts_of(conn: Any, row: Mapping[str, Any], duplicates: DuplicateFinder | No
 
 
 def _person_names(subject: Mapping[str, Any]) -> tuple[str, ...]:
-    names = [subject.get("display_name") or ""]
-    for alias in subject.get("aliases") or []:
-        if alias.get("full_name"):
-            names.append(alias["full_name"])
-        else:
-            names.append(
-                " ".join(p for p in (alias.get("given_names"), alias.get("family_names")) if p)
-            )
-    return tuple(dict.fromkeys(n for n in names if n))
+    return tuple(dict.fromkeys(record_names(subject)))
 
 
 def compliance(

@@ -26,7 +26,7 @@ from concord.domain.subject_requests import (
     SubjectRequestInput,
 )
 from concord.errors import Conflict, Forbidden, InvalidInput, NotFound
-from concord.index.names import record_names
+from concord.index.names import PERSON_COLUMNS, record_names
 from concord.matching.check import Thresholds, check, person_facts, person_query
 from concord.matching.index import NameIndex
 from concord.store import Store, notices_repo, records_repo
@@ -160,18 +160,7 @@ def holdings(store: Store, row: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The person records the name check finds for the requester, with their notices."""
     query = person_query(row["name"], row["dob"], row["nationality"])
     with store.read() as conn:
-        select_rows = select(
-            persons.c.id,
-            persons.c.owner,
-            persons.c.full_name,
-            persons.c.given_names,
-            persons.c.family_names,
-            persons.c.display_name,
-            persons.c.aliases,
-            persons.c.dob,
-            persons.c.nationalities,
-            persons.c.sex,
-        ).limit(SEARCH_CAP)
+        select_rows = select(*PERSON_COLUMNS).limit(SEARCH_CAP)
         if row["dob"]:
             year = str(row["dob"])[:4]
             select_rows = select_rows.where(
