@@ -59,6 +59,13 @@ class Settings(BaseSettings):
     hit_escalation_interval: float = Field(default=30, gt=0)
     # How often each API process posts the webhook outbox.
     webhook_interval: float = Field(default=1.0, gt=0)
+    # Sealed message attachments: where their ciphertext is kept (every API process
+    # of one platform must see the same directory), the largest file an NCB may
+    # attach (plaintext bytes; the sealed file is slightly larger), and how long an
+    # upload no message carries is kept.
+    attachments_dir: str = "var/attachments"
+    attachment_max_bytes: int = Field(default=50 * 1024 * 1024, ge=1024)
+    attachment_unsent_hours: float = Field(default=24, gt=0)
     # How often the API expires notices, ends suspensions and sends review reminders.
     notice_sweep_interval: float = Field(default=3600, gt=0)
 

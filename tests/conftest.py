@@ -8,7 +8,10 @@ CONCORD_REQUIRE_POSTGRES=1 (set by .ci/run), where they fail instead.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -76,13 +79,23 @@ def settings_for(url: str) -> Settings:
     return Settings(
         env="test",
         database_url=url,
+        attachments_dir=str(_attachments_dir(url)),
         audit_flush_interval=0.005,
         token_cache_seconds=0,
         secret_key="test-secret-key-that-is-long-enough-000000",
     )
 
 
+def _attachments_dir(url: str) -> Path:
+    """Beside a SQLite file; for PostgreSQL a temporary folder of its own schema."""
+    if url.startswith("sqlite:///"):
+        return Path(url.removeprefix("sqlite:///")).parent / "attachments"
+    digest = hashlib.sha256(url.encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / "concord-test-attachments" / digest
+
+
 def _reset_postgres(store: Store) -> None:
+    shutil.rmtree(store.settings.attachments_dir, ignore_errors=True)
     names = ", ".join(t.name for t in metadata.sorted_tables)
     with store.write() as conn:
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))

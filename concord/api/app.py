@@ -14,6 +14,7 @@ from concord.api import errors
 from concord.api.fastlane import ChecksLane
 from concord.api.middleware import BodyLimit, Metrics
 from concord.api.routers import (
+    attachments,
     audit,
     auth,
     checks,
@@ -36,6 +37,8 @@ from concord.api.schemas import ErrorResponse
 from concord.domain.compliance import RuleBook
 from concord.index.identifiers import IdentifierIndex
 from concord.index.names import PersonNameIndex
+from concord.services.attachment_clock import AttachmentClock
+from concord.services.attachments import largest_upload as attachment_limit
 from concord.services.checks import Checker
 from concord.services.hit_clock import HitClock
 from concord.services.notice_clock import NoticeClock
@@ -85,6 +88,7 @@ def create_app(
     clock = NoticeClock(the_store, settings.notice_sweep_interval)
     hit_clock = HitClock(the_store, settings.hit_escalation_interval)
     webhook_clock = WebhookClock(the_store, settings.webhook_interval)
+    attachment_clock = AttachmentClock(the_store)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -93,12 +97,14 @@ def create_app(
         clock.start()
         hit_clock.start()
         webhook_clock.start()
+        attachment_clock.start()
         if owns_store:
             _freeze_startup_state()
         yield
         clock.stop()
         hit_clock.stop()
         webhook_clock.stop()
+        attachment_clock.stop()
         index.stop()
         names.stop()
         # A clean shutdown writes every pending audit event.
@@ -138,6 +144,7 @@ def create_app(
         hits,
         events,
         messages,
+        attachments,
         public,
         subject_requests,
         webhooks,
@@ -149,6 +156,10 @@ def create_app(
     if checks_lane:
         # Innermost: Metrics and BodyLimit still see every check.
         app.add_middleware(ChecksLane, checker=checker, routes=checks.router.routes)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=settings.max_body_bytes,
+        larger={"/attachments": attachment_limit(the_store)},
+    )
     app.add_middleware(Metrics)
     return app

@@ -23,27 +23,30 @@ LATENCY = Histogram(
 
 
 class BodyLimit:
-    """Refuse bodies over ``max_bytes`` with 413, by header and while streaming."""
+    """Refuse bodies over ``max_bytes`` with 413, by header and while streaming;
+    ``larger`` names paths with a limit of their own (attachment uploads)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int):
+    def __init__(self, app: ASGIApp, max_bytes: int, larger: dict[str, int] | None = None):
         self.app = app
-        self.max_bytes = max_bytes
+        self.default_max = max_bytes
+        self.larger = larger or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes = self.larger.get(scope.get("path", ""), self.default_max)
         for name, value in scope.get("headers", ()):
             if name == b"content-length":
                 try:
                     declared = int(value)
                 except ValueError:
                     declared = -1
-                if declared < 0 or declared > self.max_bytes:
+                if declared < 0 or declared > max_bytes:
                     response = error_response(
                         413 if declared > 0 else 400,
                         "payload_too_large" if declared > 0 else "bad_request",
-                        f"request body over {self.max_bytes} bytes"
+                        f"request body over {max_bytes} bytes"
                         if declared > 0
                         else "bad Content-Length",
                     )
@@ -56,8 +59,8 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise HTTPException(413, f"request body over {self.max_bytes} bytes")
+                if seen > max_bytes:
+                    raise HTTPException(413, f"request body over {max_bytes} bytes")
             return message
 
         await self.app(scope, limited, send)

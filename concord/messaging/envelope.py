@@ -16,8 +16,10 @@ import base64
 import hashlib
 import json
 import os
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -29,7 +31,17 @@ from concord.errors import ConcordError, InvalidInput
 from concord.messaging.keys import PrivateKeys, PublicKeys, fingerprint, raw
 
 VERSION = 1
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _WRAP_NONCE = bytes(12)  # each wrapping key is used once: a fixed nonce is safe
+
+
+class Blob(Protocol):
+    """A sealed attachment as the header names it (``attachments.SealedAttachment``)."""
+
+    @property
+    def sha256(self) -> str: ...
+    @property
+    def size(self) -> int: ...
 
 
 class EnvelopeRefused(ConcordError):
@@ -72,6 +84,23 @@ class Envelope:
     def recipients(self) -> list[str]:
         return sorted(self.wrapped)
 
+    @property
+    def attachments(self) -> list[tuple[str, int]]:
+        """(SHA-256, size) of each sealed attachment, as signed in the header."""
+        listed = self.header.get("attachments", [])
+        if not isinstance(listed, list):
+            raise InvalidInput("a list of attachments", field="envelope.header.attachments")
+        out = []
+        for item in listed:
+            entry = item if isinstance(item, dict) else {}
+            sha, size = entry.get("sha256"), entry.get("size")
+            if not isinstance(sha, str) or not _SHA256.match(sha):
+                raise InvalidInput("a SHA-256 in hex", field="envelope.header.attachments.sha256")
+            if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+                raise InvalidInput("a size in bytes", field="envelope.header.attachments.size")
+            out.append((sha, size))
+        return out
+
 
 def seal(
     sender: PrivateKeys,
@@ -80,17 +109,21 @@ def seal(
     *,
     message_id: str,
     created: str,
+    attachments: Sequence[Blob] = (),
 ) -> Envelope:
-    """Encrypt ``content`` for each recipient and sign the whole."""
+    """Encrypt ``content`` for each recipient and sign the whole, with the digest of
+    each attachment sealed beforehand (``attachments.seal_stream``)."""
     if not recipients:
         raise InvalidInput("at least one recipient", field="recipients")
-    header = {
+    header: dict[str, Any] = {
         "message_id": message_id,
         "sender": sender.country,
         "sender_key": fingerprint(raw(sender.signing.public_key())),
         "recipients": sorted(r.country for r in recipients),
         "created": created,
     }
+    if attachments:
+        header["attachments"] = [{"sha256": a.sha256, "size": a.size} for a in attachments]
     content_key = ChaCha20Poly1305.generate_key()
     nonce = os.urandom(12)
     ciphertext = nonce + ChaCha20Poly1305(content_key).encrypt(nonce, content, _canonical(header))

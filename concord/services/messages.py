@@ -29,7 +29,7 @@ from concord.domain.persons import Strict
 from concord.domain.principal import Principal
 from concord.errors import Conflict, Forbidden, InvalidInput, NotFound
 from concord.messaging.envelope import Envelope, EnvelopeRefused, verify
-from concord.services import key_directory
+from concord.services import attachments, key_directory
 from concord.store import Store, events_repo
 from concord.store.tables import countries, message_receipts, messages
 
@@ -90,6 +90,8 @@ def send(store: Store, principal: Principal, data: SendInput) -> tuple[dict[str,
             raise InvalidInput(f"{country} has no registered keys", field="recipients")
         if envelope.wrapped[country].get("key") != held["encryption_fingerprint"]:
             raise EnvelopeRefused(f"sealed for an old key of {country}", field="recipients")
+    carried = envelope.attachments
+    attachments.check_uploaded(store, envelope.sender, carried)
     stored = json.dumps(envelope.as_json(), sort_keys=True)
     digest = hashlib.sha256(stored.encode()).hexdigest()
     existing = _by_id(store, message_id)
@@ -129,6 +131,7 @@ def send(store: Store, principal: Principal, data: SendInput) -> tuple[dict[str,
                 insert(message_receipts),
                 [{"message_id": message_id, "recipient": c} for c in envelope.recipients],
             )
+            attachments.link(conn, message_id, carried)
             events_repo.publish(
                 conn,
                 "message.new",
@@ -305,6 +308,7 @@ def _view(store: Store, principal: Principal, row: dict[str, Any]) -> dict[str, 
             .mappings()
             .all()
         )
+        out["attachments"] = attachments.carried(conn, row["message_id"])
     shown = [
         r
         for r in receipts

@@ -480,3 +480,27 @@ webhook_outbox = Table(
     UniqueConstraint("webhook_id", "event_id"),
     Index("ix_webhook_outbox_due", "delivered_at", "next_attempt_at"),
 )
+
+# Sealed attachments uploaded by an NCB, by the SHA-256 of their ciphertext; the file
+# is on disk (settings.attachments_dir), named by that digest.
+attachments = Table(
+    "attachments",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("sha256", String(64), nullable=False),
+    Column("country", String(3), nullable=False),  # whose upload: only it may attach it
+    Column("size", BigInteger, nullable=False),
+    Column("uploaded_by", String(100), nullable=False),
+    Column("uploaded_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("sha256", "country"),
+)
+
+# Which sealed attachments a message carries (as signed in its envelope's header).
+message_attachments = Table(
+    "message_attachments",
+    metadata,
+    Column("message_id", String(64), primary_key=True),
+    Column("sha256", String(64), primary_key=True),
+    Column("size", BigInteger, nullable=False),
+    Index("ix_message_attachments_sha256", "sha256"),
+)

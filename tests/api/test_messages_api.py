@@ -7,30 +7,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 
 from concord.messaging import keys
 from concord.messaging.envelope import Envelope, open_envelope, seal
 from concord.messaging.keys import PrivateKeys
-from tests.api.conftest import bearer
+from tests.api.conftest import PASSPHRASE, bearer
 from tests.conftest import World
-
-PASSPHRASE = "a passphrase long enough"
-
-
-@pytest.fixture
-def ncbs(client: TestClient, world: World, tmp_path: Path) -> dict[str, PrivateKeys]:
-    made = {}
-    for country, token in (
-        ("FRA", world.ncb_a.token),
-        ("DEU", world.ncb_b.token),
-        ("USA", world.ncb_c.token),
-    ):
-        made[country] = keys.generate(tmp_path / country, country, PASSPHRASE)
-        public = json.loads((tmp_path / country / f"{country}.public.json").read_text())
-        assert client.post("/keys", json=public, headers=bearer(token)).status_code == 201
-    return made
 
 
 def _envelope(

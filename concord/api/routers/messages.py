@@ -5,14 +5,16 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response, status
+from fastapi.responses import FileResponse
 
 from concord.api.deps import PrincipalDep, StoreDep
-from concord.services import messages
+from concord.services import attachments, messages
 from concord.services.messages import SendInput
 
 router = APIRouter(prefix="/messages", tags=["secure messages"])
 
 MessageId = Annotated[str, Path(min_length=8, max_length=64)]
+Sha256 = Annotated[str, Path(pattern="^[0-9a-f]{64}$")]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -53,3 +55,22 @@ def get(message_id: MessageId, principal: PrincipalDep, store: StoreDep) -> dict
 def mark_read(message_id: MessageId, principal: PrincipalDep, store: StoreDep) -> dict[str, Any]:
     """The recipient's read receipt, seen by the sender."""
     return messages.mark_read(store, principal, message_id)
+
+
+@router.get(
+    "/{message_id}/attachments/{sha256}",
+    response_class=FileResponse,
+    responses={200: {"content": {"application/octet-stream": {}}}},
+)
+def attachment(
+    message_id: MessageId, sha256: Sha256, principal: PrincipalDep, store: StoreDep
+) -> FileResponse:
+    """The sealed attachment, streamed, for the sender's and the recipients' staff only;
+    the recipient checks its digest against the signed header and opens it with the
+    key inside the message."""
+    found = attachments.fetch(store, principal, message_id, sha256)
+    return FileResponse(
+        found.path,
+        media_type="application/octet-stream",
+        headers={"X-Content-SHA256": found.sha256, "Cache-Control": "no-store"},
+    )
