@@ -25,6 +25,7 @@ from concord.domain.countries import normalise_country
 from concord.domain.enums import MembershipStatus, Role
 from concord.domain.principal import SYSTEM, Principal
 from concord.errors import ConcordError
+from concord.messaging.cli import messages_app
 from concord.settings import get_settings
 from concord.store import Store
 
@@ -55,6 +56,7 @@ for sub, name in (
     (notice_app, "notices"),
     (keys_app, "keys"),
     (snapshot_app, "snapshot"),
+    (messages_app, "messages"),
 ):
     app.add_typer(sub, name=name)
 
