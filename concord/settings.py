@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     hit_routine_minutes: float = Field(default=60, gt=0)
     hit_urgent_kinds: list[str] = Field(default_factory=lambda: ["red", "orange"])
     hit_escalation_interval: float = Field(default=30, gt=0)
+    # Event streams wake when this process commits an event (off: they only poll every
+    # 0.2 s, as for events other processes write; kept to measure the difference).
+    event_stream_wakeup: bool = True
     # How often each API process posts the webhook outbox.
     webhook_interval: float = Field(default=1.0, gt=0)
     # Sealed message attachments: where their ciphertext is kept (every API process

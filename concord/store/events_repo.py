@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, insert, select, text
 
 from concord.store.changes import ADVISORY_KEY
+from concord.store.store import EVENTS_WRITTEN
 from concord.store.tables import events, webhook_outbox, webhooks
 
 GS_COUNTRY = "XPO"  # the General Secretariat's command centre
@@ -41,6 +42,7 @@ def publish(
         )
     if not rows:
         return
+    conn.info[EVENTS_WRITTEN] = True  # the store rings its bell once this commits
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": ADVISORY_KEY})
     hooks = _webhooks(conn, [r["country"] for r in rows if r["country"]], kind)

@@ -9,7 +9,10 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine
 
+from concord.store.bell import EventBell
 from concord.store.engine import is_sqlite, make_engine
+
+EVENTS_WRITTEN = "concord_events_written"  # set in a connection's info by events_repo
 
 if TYPE_CHECKING:
     from concord.audit.writer import AuditWriter
@@ -26,6 +29,7 @@ class Store:
         self.settings = settings or get_settings()
         self.engine: Engine = make_engine(url)
         self.is_sqlite = is_sqlite(url)
+        self.bell = EventBell()
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> Store:
@@ -53,11 +57,18 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """A write transaction: committed on success, rolled back whole on error."""
+        """A write transaction: committed on success, rolled back whole on error; a
+        commit that published events rings the bell of this process's streams."""
         with self.engine.connect() as conn:
             conn.execution_options(concord_write=True)
-            with conn.begin():
-                yield conn
+            try:
+                with conn.begin():
+                    yield conn
+                published = conn.info.get(EVENTS_WRITTEN, False)
+            finally:
+                conn.info.pop(EVENTS_WRITTEN, None)
+            if published:
+                self.bell.ring()
 
     def close(self) -> None:
         """Flush the audit log and release connections."""

@@ -17,7 +17,7 @@ from concord.services import events
 
 router = APIRouter(tags=["events"])
 
-POLL_SECONDS = 0.2
+POLL_SECONDS = 0.2  # for events other processes write; this process's own ring the bell
 HEARTBEAT_SECONDS = 15.0
 
 
@@ -38,25 +38,31 @@ async def stream(
     start = after if after is not None else _parse_id(last_event_id)
     await run_in_threadpool(events.fetch, store, principal, start, 1)  # refuses early
 
+    wakeup = store.settings.event_stream_wakeup
+
     async def lines() -> AsyncIterator[bytes]:
         cursor = start
         quiet_since = beat = time.monotonic()
         while not await request.is_disconnected():
-            batch = await run_in_threadpool(events.fetch, store, principal, cursor)
+            with store.bell.waiter() as bell:
+                batch = await run_in_threadpool(events.fetch, store, principal, cursor)
+                if not batch:
+                    now = time.monotonic()
+                    if idle is not None and now - quiet_since >= idle:
+                        return
+                    if now - beat >= HEARTBEAT_SECONDS:
+                        beat = now
+                        yield b": still here\n\n"
+                    if wakeup:
+                        await bell.wait(POLL_SECONDS)
+                    else:
+                        await asyncio.sleep(POLL_SECONDS)
+                    continue
             for event in batch:
                 cursor = event["id"]
                 data = json.dumps(event, ensure_ascii=False, separators=(",", ":"))
                 yield f"id: {cursor}\nevent: {event['kind']}\ndata: {data}\n\n".encode()
-            now = time.monotonic()
-            if batch:
-                quiet_since = beat = now
-            elif idle is not None and now - quiet_since >= idle:
-                return
-            elif now - beat >= HEARTBEAT_SECONDS:
-                beat = now
-                yield b": still here\n\n"
-            if not batch:
-                await asyncio.sleep(POLL_SECONDS)
+            quiet_since = beat = time.monotonic()
 
     return StreamingResponse(
         lines(),
