@@ -11,13 +11,12 @@ every row.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, select
 
 from concord.audit import AuditEvent
 from concord.domain.checks import ParsedCheck, make_key, parse_check
@@ -30,14 +29,12 @@ from concord.index.identifiers import IdentifierIndex
 from concord.index.manifest import Keyed, document_keys
 from concord.policy import Action, CheckRequest, allow
 from concord.services import objects
-from concord.services.hit_workflow import announce, deadline
+from concord.services.hit_workflow import open_hit
 from concord.services.records import record_ref
 from concord.store import Store, notices_repo, records_repo
 from concord.store.kinds import BLANK_RANGE, BY_NAME, BY_PREFIX
-from concord.store.tables import blank_ranges, hits
+from concord.store.tables import blank_ranges
 
-# Built once: a new statement a hit cost its building and keying again.
-_INSERT_HIT = insert(hits).returning(hits.c.id)
 MAX_BATCH = 10_000
 _DOCUMENT_FIELDS = {"number", "issuing_country"}
 
@@ -322,30 +319,17 @@ class Checker:
             for row, match in matched:
                 assert row.parsed is not None
                 found = _published_notices(conn, match["_kind"], int(match["id"]))
-                urgency, due = deadline(
-                    self.store.settings, found[0]["kind"] if found else None, now
+                match["_hit_id"] = open_hit(
+                    conn,
+                    self.store.settings,
+                    principal,
+                    kind=match["_kind"],
+                    record=match,
+                    query={"qid": row.qid, **row.parsed.echo},
+                    notice=found[0] if found else None,
+                    at=now,
                 )
-                result = conn.execute(
-                    _INSERT_HIT,
-                    {
-                        "kind": match["_kind"],
-                        "record_id": match["id"],
-                        "owner": match["owner"],
-                        "checked_by": principal.user_id,
-                        "checking_country": principal.country,
-                        "query": json.dumps(
-                            {"qid": row.qid, **row.parsed.echo}, ensure_ascii=False
-                        ),
-                        "status": "new",
-                        "at": now,
-                        "urgency": urgency,
-                        "due_at": due,
-                        "notice_id": found[0]["id"] if found else None,
-                    },
-                )
-                match["_hit_id"] = int(result.scalar_one())
                 match["_notices"] = found
-                announce(conn, "hit.new", _hit_row(conn, match["_hit_id"]))
 
     def _audit(self, principal: Principal, rows: list[_Row], single: bool) -> None:
         summary = _summary
@@ -400,10 +384,6 @@ class Checker:
             "notices": match.get("_notices", []),
             "record": {k: v for k, v in record.items() if not k.startswith("_")},
         }
-
-
-def _hit_row(conn: Connection, hit_id: int) -> dict[str, Any]:
-    return dict(conn.execute(select(hits).where(hits.c.id == hit_id)).mappings().one())
 
 
 def _published_notices(conn: Connection, kind: str, record_id: int) -> list[dict[str, Any]]:

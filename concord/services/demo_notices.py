@@ -399,7 +399,8 @@ def showcase_plan(people: Mapping[str, list[int]]) -> Iterator[DemoNotice]:
 # -- seeding -------------------------------------------------------------------------------
 
 
-def _ncb(country: str) -> Principal:
+def ncb(country: str) -> Principal:
+    """A demo NCB officer of ``country`` (the demo acts through the services as one)."""
     return Principal(0, f"demo:{country}", Role.NCB, country, MembershipStatus.MEMBER)
 
 
@@ -457,7 +458,7 @@ def _subjects_with_notices(store: Store) -> set[int]:
 
 def _make(store: Store, plan: DemoNotice, person: int, today: dt.date) -> None:
     """Create the request, then make the moves that lead to its state."""
-    owner = _ncb(plan.owner)
+    owner = ncb(plan.owner)
     data = NoticeInput.model_validate({**plan.fields, "subject": {"kind": "person", "id": person}})
     notice_id = int(notices.create(store, owner, data)["id"])
     duplicates = duplicate_finder(store) if plan.check_duplicates else None

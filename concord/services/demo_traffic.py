@@ -23,6 +23,7 @@ from concord.messaging.envelope import seal
 from concord.messaging.keys import PrivateKeys
 from concord.services import hit_workflow, key_directory, messages
 from concord.services.demo_names import FEATURED
+from concord.services.demo_notices import ncb
 from concord.services.hit_workflow import Answer
 from concord.services.messages import SendInput
 from concord.services.person_checks import PersonChecker
@@ -48,10 +49,6 @@ THREADS: tuple[tuple[str, str, tuple[str, ...], str | None, str], ...] = (
     ("demo-nga-000001", "NGA", ("BRA",), "demo-bra-000001",
      "Two containers located at Apapa. Joint inspection proposed for Tuesday."),
 )  # fmt: skip
-
-
-def _ncb(country: str) -> Principal:
-    return Principal(0, f"demo:ncb.{country.lower()}", Role.NCB, country, MembershipStatus.MEMBER)
 
 
 def seed_hits(store: Store, now: dt.datetime | None = None) -> int:
@@ -83,7 +80,7 @@ def seed_hits(store: Store, now: dt.datetime | None = None) -> int:
         if len(answers) > 1:
             second = answers[1]
             owner = second["candidates"][0]["owner"]
-            hit_workflow.answer(store, _ncb(owner), second["hit_id"], Answer(answer="confirmed"))
+            hit_workflow.answer(store, ncb(owner), second["hit_id"], Answer(answer="confirmed"))
     with store.read() as conn:
         return int(
             conn.execute(
@@ -100,11 +97,11 @@ def seed_messages(store: Store, directory: Path) -> int:
     passphrase = _passphrase(directory)
     pairs = {c: _keys(directory / c, c, passphrase) for c in countries}
     current = {
-        k["country"]: k["signing_fingerprint"] for k in key_directory.directory(store, _ncb("FRA"))
+        k["country"]: k["signing_fingerprint"] for k in key_directory.directory(store, ncb("FRA"))
     }
     for country, pair in pairs.items():
         if current.get(country) != pair.public().signing_fingerprint:
-            key_directory.register(store, _ncb(country), pair.public().as_json())
+            key_directory.register(store, ncb(country), pair.public().as_json())
     with store.read() as conn:
         sent = set(conn.execute(select(messages_table.c.message_id)).scalars())
     for message_id, sender, to, thread, text in THREADS:
@@ -119,7 +116,7 @@ def seed_messages(store: Store, directory: Path) -> int:
         )
         messages.send(
             store,
-            _ncb(sender),
+            ncb(sender),
             SendInput(
                 envelope=envelope.as_json(),
                 thread_id=thread,

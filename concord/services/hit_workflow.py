@@ -12,11 +12,12 @@ settings) minutes, routine an hour. Every function that depends on the time take
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import Field
-from sqlalchemy import select, update
+from sqlalchemy import Connection, insert, select, update
 
 from concord.audit import AuditEvent
 from concord.domain.enums import Role
@@ -29,6 +30,9 @@ from concord.settings import Settings
 from concord.store import Store, events_repo
 from concord.store.events_repo import GS_COUNTRY
 from concord.store.tables import hits
+
+# Built once: a new statement a hit cost its building and keying again (the hot path).
+_INSERT_HIT = insert(hits).returning(hits.c.id)
 
 
 class Answer(Strict):
@@ -65,6 +69,45 @@ def deadline(
     urgent = notice_kind is not None and notice_kind in settings.hit_urgent_kinds
     minutes = settings.hit_urgent_minutes if urgent else settings.hit_routine_minutes
     return ("urgent" if urgent else "routine"), at + dt.timedelta(minutes=minutes)
+
+
+def open_hit(
+    conn: Connection,
+    settings: Settings,
+    principal: Principal,
+    *,
+    kind: str,
+    record: Mapping[str, Any],
+    query: Mapping[str, Any],
+    notice: Mapping[str, Any] | None,
+    at: dt.datetime,
+) -> int:
+    """Record a new hit of ``principal``'s check on ``record`` (its ``id`` and ``owner``)
+    of ``kind``, found at ``at``, and announce it (``hit.new``), in ``conn``'s
+    transaction; ``notice`` (its ``id`` and ``kind``), the notice it answered, sets the
+    urgency and the deadline (routine without one). The hit's id."""
+    urgency, due = deadline(settings, notice["kind"] if notice else None, at)
+    hit_id = int(
+        conn.execute(
+            _INSERT_HIT,
+            {
+                "kind": kind,
+                "record_id": record["id"],
+                "owner": record["owner"],
+                "checked_by": principal.user_id,
+                "checking_country": principal.country,
+                "query": json.dumps(query, ensure_ascii=False),
+                "status": "new",
+                "at": at,
+                "urgency": urgency,
+                "due_at": due,
+                "notice_id": notice["id"] if notice else None,
+            },
+        ).scalar_one()
+    )
+    row = conn.execute(select(hits).where(hits.c.id == hit_id)).mappings().one()
+    announce(conn, "hit.new", row)
+    return hit_id
 
 
 def answer(

@@ -2,6 +2,13 @@
 Secretariat's review, and every later move, each checked against the role and
 the state, recorded as an event and audited.
 
+Each move is also announced on the event stream (and so to webhooks), in the
+move's transaction (``announce``): the owner country hears of every move of its
+notice (``notice.<move done>``, with the reason), the command centre of every
+request entering its review queue, a diffusion's recipients of its sending, and
+every country that could see a notice of its cancellation or withdrawal
+(``notice.stop_relying``, with the cause, not the reason's words).
+
 A request the principal may not see is answered as one that does not exist. A
 move from the wrong state is a conflict (409) and changes nothing; a move the
 role may not make is forbidden (403). Submission runs the compliance rules: a
@@ -24,7 +31,7 @@ from concord.domain.compliance import (
     RuleBook,
     SubjectFacts,
 )
-from concord.domain.enums import Role, Visibility
+from concord.domain.enums import MembershipStatus, Role, Visibility
 from concord.domain.notices import (
     ACTIONS,
     EDITABLE,
@@ -43,8 +50,18 @@ from concord.domain.notices import (
 from concord.domain.principal import SYSTEM, Principal
 from concord.errors import Conflict, Forbidden, InvalidInput, NotFound
 from concord.index.names import record_names
-from concord.policy import Action, NewRecord, NoticeMove, NoticeRef, RecordRef, allow, ensure
-from concord.store import Store, notices_repo, records_repo
+from concord.policy import (
+    Action,
+    NewRecord,
+    NoticeMove,
+    NoticeRef,
+    RecordRef,
+    allow,
+    ensure,
+    visible_to,
+)
+from concord.store import Store, countries_repo, events_repo, notices_repo, records_repo
+from concord.store.events_repo import GS_COUNTRY
 from concord.store.kinds import BY_NAME
 from concord.store.tables import persons
 
@@ -311,6 +328,9 @@ def diffuse(
             principal.user_id or None,
         )
         _event(conn, principal, notice_id, "diffuse", None, NoticeState.PUBLISHED.value, None)
+        sent = notices_repo.get(conn, notice_id)
+        assert sent is not None
+        announce(conn, sent, "diffuse", from_state=None, reason=None)
     store.audit.emit(
         AuditEvent.of(
             principal,
@@ -336,7 +356,7 @@ def diffuse(
         values["state"] = NoticeState.CANCELLED.value
         reason = "failed the compliance review: " + "; ".join(failing)
     with store.write() as conn:
-        notices_repo.change(conn, notice_id, principal.country, 1, values)
+        changed = notices_repo.change(conn, notice_id, principal.country, 1, values)
         if reason is not None:
             _event(
                 conn,
@@ -348,8 +368,12 @@ def diffuse(
                 reason,
             )
         fresh = notices_repo.get(conn, notice_id)
+        assert fresh is not None
+        if changed and reason is not None:
+            announce(conn, fresh, "review", from_state=NoticeState.PUBLISHED.value, reason=reason)
+        elif changed and outcome == "flag":  # it stands, in the General Secretariat's queue
+            events_repo.publish(conn, REVIEW_PENDING, (fresh["owner"], GS_COUNTRY), _about(fresh))
         events = notices_repo.events(conn, notice_id)
-    assert fresh is not None
     store.audit.emit(
         AuditEvent.of(
             SYSTEM_REVIEW, "notice.review", resource=KIND, resource_id=notice_id, outcome=outcome
@@ -547,8 +571,9 @@ def move(
             reason=reason,
         )
         fresh = notices_repo.get(conn, notice_id)
+        assert fresh is not None
+        announce(conn, fresh, what.value, from_state=state.value, reason=reason)
         events = notices_repo.events(conn, notice_id)
-    assert fresh is not None
     store.audit.emit(
         AuditEvent.of(
             principal,
@@ -725,6 +750,8 @@ def _system_move(
             to_state=target,
             reason=reason,
         )
+        moved = {**row, **values, "state": target}
+        announce(conn, moved, what, from_state=row["state"], reason=reason)
     store.audit.emit(
         AuditEvent.of(
             actor,
@@ -737,8 +764,98 @@ def _system_move(
     )
 
 
+# -- telling -------------------------------------------------------------------------------
+
+# The event told to the owner country of each move, as ``notice_events.move`` names it.
+EVENT_KINDS: dict[str, str] = {
+    "diffuse": "notice.diffused",
+    Move.SUBMIT.value: "notice.submitted",
+    Move.PUBLISH.value: "notice.published",
+    Move.REFUSE.value: "notice.refused",
+    Move.REQUEST_INFO.value: "notice.info_requested",
+    Move.SUSPEND.value: "notice.suspended",
+    Move.RESUME.value: "notice.resumed",
+    "suspension_ended": "notice.resumed",
+    Move.WITHDRAW.value: "notice.withdrawn",
+    Move.CANCEL.value: "notice.cancelled",
+    "review": "notice.cancelled",  # a diffusion that failed its compliance review
+    "ccf_deletion": "notice.cancelled",
+    Move.RENEW.value: "notice.renewed",
+    Move.CLEAR.value: "notice.cleared",
+    Move.EXPIRE.value: "notice.expired",
+    "review_reminder": "notice.review_reminder",
+}
+# Told to those who could act on a stopped notice (not its owner, told the move).
+STOP_RELYING = "notice.stop_relying"
+# A flagged diffusion stands, waiting in the General Secretariat's review queue.
+REVIEW_PENDING = "notice.review_pending"
+# Why a notice was stopped, as those who relied on it are told: the cause, never the
+# reason's words (a review's reasons are the requester's and the oversight's, as in
+# ``view``).
+_CAUSES = {
+    Move.WITHDRAW.value: "withdrawn",
+    Move.CANCEL.value: "cancelled",
+    "review": "failed_review",
+    "ccf_deletion": "deleted",
+}
+# States in which others could see a notice and act on it (a suspended one, before).
+_CIRCULATING = frozenset({NoticeState.PUBLISHED.value, NoticeState.SUSPENDED.value})
+
+
+def announce(
+    conn: Any, row: Mapping[str, Any], move: str, *, from_state: str | None, reason: str | None
+) -> None:
+    """Tell who must hear of ``move`` (``row``: the notice after it), in ``conn``'s
+    transaction, so the events exist exactly when the move does: the owner country
+    always, with the reason; the command centre of a request it must review; a
+    diffusion's recipients of its sending; and when a notice that circulated is
+    cancelled or withdrawn, every country that could see it, to stop relying on it."""
+    told = [row["owner"]]
+    if move == Move.SUBMIT.value:
+        told.append(GS_COUNTRY)
+    elif move == "diffuse":
+        told += row["recipients"] or []
+    payload = {
+        **_about(row),
+        "move": move,
+        "from_state": from_state,
+        "reason": reason,
+        "review_date": row["review_date"],
+        "suspended_until": row["suspended_until"],
+    }
+    events_repo.publish(conn, EVENT_KINDS[move], told, payload)
+    if row["state"] in _STOPPED and from_state in _CIRCULATING:
+        relying = [c for c in _could_see(conn, row) if c != row["owner"]]
+        cause = _CAUSES.get(move, row["state"])
+        events_repo.publish(conn, STOP_RELYING, relying, {**_about(row), "cause": cause})
+
+
+def _about(row: Mapping[str, Any]) -> dict[str, Any]:
+    """What every event about a notice says of it (``id`` and ``kind`` are the event's)."""
+    return {
+        "notice_id": int(row["id"]),
+        "notice_kind": row["kind"],
+        "channel": row.get("channel") or "notice",
+        "owner": row["owner"],
+        "state": row["state"],
+    }
+
+
+def _could_see(conn: Any, row: Mapping[str, Any]) -> list[str]:
+    """The countries whose staff could see the notice while it circulated: a diffusion's
+    recipients; for a notice, every member the subject record's restriction allows."""
+    if row.get("channel") == DIFFUSION:
+        return list(row["recipients"] or [])
+    subject_kind = row["subject_kind"]
+    subject = _subject_row(conn, subject_kind, int(row["subject_id"]))
+    ref = _subject_ref(subject_kind, subject, row["owner"])
+    members = countries_repo.list_all(conn, MembershipStatus.MEMBER)
+    return [m["code"] for m in members if not m["is_organisation"] and visible_to(ref, m["code"])]
+
+
 __all__ = [
     "DuplicateFinder",
+    "announce",
     "compliance",
     "create",
     "get",

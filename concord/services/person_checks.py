@@ -13,12 +13,9 @@ outcome. Partners are not allowed nominal checks.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
-
-from sqlalchemy import insert, select
 
 from concord.audit import AuditEvent
 from concord.domain.enums import Role
@@ -30,11 +27,10 @@ from concord.index.names import NoticeTag, PersonNameIndex, PersonPayload
 from concord.matching.check import Candidate, PersonQuery, Thresholds, check, person_query
 from concord.matching.index import Record
 from concord.policy import Action, CheckRequest, allow
-from concord.services.hit_workflow import announce, deadline
+from concord.services.hit_workflow import open_hit
 from concord.services.mrz_persons import person_fields, read_zone, zone_summary
 from concord.settings import Settings
 from concord.store import Store
-from concord.store.tables import hits
 
 MAX_PERSON_BATCH = 1000
 KIND = "person"
@@ -121,27 +117,16 @@ class PersonChecker:
         now = dt.datetime.now(dt.UTC)
         with self.store.write() as conn:
             for answer in found:
-                best = answer["candidates"][0]
-                urgency, due = deadline(self.store.settings, answer["notice"]["kind"], now)
-                hit_id = conn.execute(
-                    insert(hits).returning(hits.c.id),
-                    {
-                        "kind": KIND,
-                        "record_id": best["id"],
-                        "owner": best["owner"],
-                        "checked_by": principal.user_id,
-                        "checking_country": principal.country,
-                        "query": json.dumps({"qid": answer["qid"]}),
-                        "status": "new",
-                        "at": now,
-                        "urgency": urgency,
-                        "due_at": due,
-                        "notice_id": answer["notice"]["id"],
-                    },
-                ).scalar_one()
-                answer["hit_id"] = int(hit_id)
-                row = conn.execute(select(hits).where(hits.c.id == hit_id)).mappings().one()
-                announce(conn, "hit.new", row)
+                answer["hit_id"] = open_hit(
+                    conn,
+                    self.store.settings,
+                    principal,
+                    kind=KIND,
+                    record=answer["candidates"][0],
+                    query={"qid": answer["qid"]},
+                    notice=answer["notice"],
+                    at=now,
+                )
 
     def _authorise(self, principal: Principal) -> None:
         if not allow(principal, Action.CHECK, CheckRequest(KIND)):

@@ -29,6 +29,7 @@ from concord.errors import Conflict, Forbidden, InvalidInput, NotFound
 from concord.index.names import PERSON_COLUMNS, record_names
 from concord.matching.check import Thresholds, check, person_facts, person_query
 from concord.matching.index import NameIndex
+from concord.services import notices as notices_service
 from concord.store import Store, notices_repo, records_repo
 from concord.store.tables import notices, persons, subject_requests
 
@@ -298,6 +299,11 @@ def _delete_records(
             to_state="cancelled",
             reason=reason,
         )
+        # Told before the record goes: who could see the notice is decided by it.
+        notices_service.announce(
+            conn, {**notice, "state": "cancelled"}, "ccf_deletion",
+            from_state=notice["state"], reason=reason,
+        )  # fmt: skip
         cancelled.append(notice_id)
     owners = dict(
         conn.execute(

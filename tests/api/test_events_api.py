@@ -28,6 +28,10 @@ def _events(client: TestClient, token: str, **headers: str) -> list[dict[str, An
     return found
 
 
+def _hit_events(client: TestClient, token: str) -> list[dict[str, Any]]:
+    return [e for e in _events(client, token) if e["kind"].startswith("hit.")]
+
+
 def test_a_hit_reaches_each_party_and_resumes(client: TestClient, world: World) -> None:
     red = {
         "kind": "red",
@@ -37,13 +41,13 @@ def test_a_hit_reaches_each_party_and_resumes(client: TestClient, world: World) 
         "warrant": {"reference": "W-9", "date": "2026-02-01", "authority": "BGH"},
     }
     hit_id = person_hit(client, world, red)
-    owner = _events(client, world.ncb_b.token)
+    owner = _hit_events(client, world.ncb_b.token)  # it also hears of its notice's moves
     assert [(e["kind"], e["hit_id"], e["urgency"]) for e in owner] == [
         ("hit.new", hit_id, "urgent")
     ]
     checking = _events(client, world.ncb_a.token)
     officer = _events(client, world.frontline_a.token)
-    centre = _events(client, world.gs.token)
+    centre = _hit_events(client, world.gs.token)  # and the command centre of the review
     assert [e["kind"] for e in checking + officer + centre] == ["hit.new"] * 3
     assert _events(client, world.ncb_c.token) == []  # a third country is not told
     client.post(

@@ -16,6 +16,7 @@ from concord.domain.principal import Principal
 from concord.errors import Conflict, Forbidden, NotFound
 from concord.index.names import PersonNameIndex
 from concord.services import hit_workflow, notices, persons
+from concord.services import hits as hits_service
 from concord.services.hit_workflow import Answer, Resolution
 from concord.services.person_checks import PersonChecker
 from concord.store import Store
@@ -125,3 +126,36 @@ def test_an_object_hit_gets_a_routine_deadline(store: Store) -> None:
     with store.write() as conn:  # an old hit from before deadlines: no due time, never escalates
         conn.execute(update(hits).where(hits.c.id == hit_id).values(due_at=None))
     assert hit_workflow.escalate(store, row["at"] + dt.timedelta(days=1)) == []
+
+
+def test_open_hit_records_and_announces_in_the_callers_transaction(store: Store) -> None:
+    from concord.store import events_repo
+
+    at = dt.datetime(2026, 5, 4, 12, 0, tzinfo=dt.UTC)
+    with store.write() as conn:
+        hit_id = hit_workflow.open_hit(
+            conn,
+            store.settings,
+            OFFICER,
+            kind="person",
+            record={"id": 41, "owner": "DEU"},
+            query={"qid": "contrôle-1"},
+            notice={"id": 9, "kind": "orange"},
+            at=at,
+        )
+    with store.read() as conn:
+        row = conn.execute(select(hits).where(hits.c.id == hit_id)).mappings().one()
+        told = {
+            c: [
+                (e["kind"], e["payload"]["hit_id"])
+                for e in events_repo.since(conn, country=c, user_id=None, after=0)
+            ]
+            for c in ("DEU", "FRA", "XPO", "USA")
+        }
+        officer = events_repo.since(conn, country=None, user_id=OFFICER.user_id, after=0)
+    assert (row["owner"], row["checking_country"], row["checked_by"]) == ("DEU", "FRA", 3)
+    assert (row["status"], row["urgency"], row["notice_id"]) == ("new", "urgent", 9)
+    assert row["due_at"] - at == dt.timedelta(minutes=10)
+    assert hits_service.view(row)["query"] == {"qid": "contrôle-1"}
+    assert told == {c: [("hit.new", hit_id)] for c in ("DEU", "FRA", "XPO")} | {"USA": []}
+    assert [e["kind"] for e in officer] == ["hit.new"]

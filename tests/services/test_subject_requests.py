@@ -17,7 +17,7 @@ from concord.domain.subject_requests import DecisionInput, SubjectRequestInput
 from concord.errors import Conflict, Forbidden, InvalidInput, NotFound
 from concord.services import notices, persons, subject_requests
 from concord.store import Store
-from concord.store.tables import audit_events
+from concord.store.tables import audit_events, events
 
 CCF = Principal(1, "ccf.one", Role.CCF, "XPO", MembershipStatus.MEMBER)
 GS = Principal(2, "gs", Role.GS, "XPO", MembershipStatus.MEMBER)
@@ -100,6 +100,12 @@ def test_a_deletion_order_is_carried_out(store: Store) -> None:
     with store.read() as conn:
         actions = list(conn.execute(select(audit_events.c.action)).scalars())
     assert "subject_request.decide" in actions and "person.delete" in actions
+    with store.read() as conn:  # the owner and every member that could see it are told
+        told = conn.execute(
+            select(events.c.country, events.c.kind).where(events.c.kind.like("notice.%"))
+        ).all()
+    assert ("DEU", "notice.cancelled") in told and ("FRA", "notice.stop_relying") in told
+    assert ("DEU", "notice.stop_relying") not in told
 
 
 def test_a_correction_names_what_to_correct_and_a_refusal_deletes_nothing(store: Store) -> None:
