@@ -178,6 +178,15 @@ def demo(
         f"\nOpen hits: {open_hits} (one past its deadline, in the GS command centre); "
         f"secure message threads between NCBs: {threads} (keys in var/demo-keys)"
     )
+    nga = next((a for a in accounts if a.username == "ncb.nga"), None)
+    if nga is not None:
+        print("Open Nigeria's sealed messages on its side (one carries a file):")
+        print(
+            f"  CONCORD_API_TOKEN={nga.token} "
+            "CONCORD_KEY_PASSPHRASE=$(cat var/demo-keys/passphrase) "
+            ".venv/bin/concord messages inbox --country NGA --keys var/demo-keys/NGA "
+            "--save var/received"
+        )
     print("\nNames that hit in another script or spelling (as a passport prints them):")
     for example in names:
         print(

@@ -173,13 +173,16 @@ def test_demo_seeds_once_and_reissues_tokens(tmp_path: Path) -> None:
     # Open hits (one escalated) and message threads, made once.
     assert "Open hits: 6 (one past its deadline" in first.stdout
     assert "message threads between NCBs: 2" in second.stdout
-    from concord.store.tables import hits, messages
+    from concord.store.tables import hits, message_attachments, messages
 
     store = Store(url, settings=Settings(env="test", database_url=url))
     try:
         with store.read() as conn:
             assert conn.execute(select(func.count()).select_from(hits)).scalar_one() == 6
-            assert conn.execute(select(func.count()).select_from(messages)).scalar_one() == 5
+            assert conn.execute(select(func.count()).select_from(messages)).scalar_one() == 6
+            (sha256,) = conn.execute(select(message_attachments.c.sha256)).scalars()
+        assert (tmp_path / "var" / "attachments" / sha256[:2] / sha256).is_file()
+        with store.read() as conn:
             escalated = (
                 select(func.count()).select_from(hits).where(hits.c.escalated_at.is_not(None))
             )

@@ -26,7 +26,7 @@ messages_app = typer.Typer(
     no_args_is_help=True,
 )
 console = Console(stderr=True)
-out = Console()
+out = Console(soft_wrap=True)
 
 Api = Annotated[str, typer.Option(envvar="CONCORD_API_URL", help="the platform's address")]
 KeysDir = Annotated[Path, typer.Option("--keys", help="the folder `concord keys generate` wrote")]

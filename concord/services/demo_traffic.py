@@ -9,6 +9,7 @@ have fixed ids and are sent only when absent. Each demo NCB's keys are made once
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import secrets
 from pathlib import Path
@@ -19,9 +20,11 @@ from concord.domain.enums import MembershipStatus, Role
 from concord.domain.principal import Principal
 from concord.index.names import PersonNameIndex
 from concord.messaging import keys
+from concord.messaging.attachments import SealedAttachment, seal_stream
 from concord.messaging.envelope import seal
 from concord.messaging.keys import PrivateKeys
-from concord.services import hit_workflow, key_directory, messages
+from concord.messaging.letter import AttachedFile, Letter
+from concord.services import attachments, hit_workflow, key_directory, messages
 from concord.services.demo_names import FEATURED
 from concord.services.demo_notices import ncb
 from concord.services.hit_workflow import Answer
@@ -48,7 +51,24 @@ THREADS: tuple[tuple[str, str, tuple[str, ...], str | None, str], ...] = (
      "manifests attached to follow. Police use only."),
     ("demo-nga-000001", "NGA", ("BRA",), "demo-bra-000001",
      "Two containers located at Apapa. Joint inspection proposed for Tuesday."),
+    ("demo-bra-000002", "BRA", ("NGA", "JPN"), "demo-bra-000001",
+     "The manifests, as promised. Tuesday suits us; our liaison officer lands Monday."),
 )  # fmt: skip
+SUBJECTS = {
+    "demo-fra-000001": "HIT at CDG: subject of your red notice held",
+    "demo-bra-000001": "Operation Maré: flagged containers",
+}
+# Files sealed and attached on the sender's side: (name, media type, content).
+ATTACHED = {
+    "demo-bra-000002": (
+        "manifests-santos.csv",
+        "text/csv",
+        "container,vessel,port_of_loading,port_of_discharge,declared_goods\n"
+        "MSCU4471203,MSC ARIES,BRSSZ,NGAPP,frozen poultry\n"
+        "TGHU8830154,MSC ARIES,BRSSZ,NGAPP,machine parts\n"
+        "CMAU5519876,ONE HARMONY,BRSSZ,JPYOK,coffee beans\n",
+    ),
+}
 
 
 def seed_hits(store: Store, now: dt.datetime | None = None) -> int:
@@ -107,12 +127,19 @@ def seed_messages(store: Store, directory: Path) -> int:
     for message_id, sender, to, thread, text in THREADS:
         if message_id in sent:
             continue
+        files = []
+        if message_id in ATTACHED:
+            name, media_type, content = ATTACHED[message_id]
+            files.append((name, media_type, _upload(store, sender, content.encode())))
+        subject = SUBJECTS.get(message_id) or "Re: " + SUBJECTS.get(thread or "", "")
+        letter = Letter(subject, text, [AttachedFile.of(n, t, f) for n, t, f in files])
         envelope = seal(
             pairs[sender],
             [pairs[c].public() for c in to],
-            text.encode(),
+            letter.to_bytes(),
             message_id=message_id,
             created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            attachments=[f for _, _, f in files],
         )
         messages.send(
             store,
@@ -125,6 +152,16 @@ def seed_messages(store: Store, directory: Path) -> int:
             ),
         )
     return len({thread or message_id for message_id, _, _, thread, _ in THREADS})
+
+
+def _upload(store: Store, sender: str, content: bytes) -> SealedAttachment:
+    """Seal a file as the sender's NCB would and hand the ciphertext to the platform."""
+    sealed_file = io.BytesIO()
+    sealed = seal_stream(io.BytesIO(content), sealed_file)
+    upload = attachments.begin(store, ncb(sender))
+    upload.write(sealed_file.getvalue())
+    attachments.finish(store, ncb(sender), upload, sealed.sha256)
+    return sealed
 
 
 def _passphrase(directory: Path) -> str:
