@@ -46,6 +46,7 @@ from concord.services.person_checks import PersonChecker
 from concord.services.webhook_clock import WebhookClock
 from concord.settings import Settings, get_settings
 from concord.store import Store
+from concord.store.listener import EventListener
 
 _ERRORS = {
     status: {"model": ErrorResponse, "description": text}
@@ -89,6 +90,7 @@ def create_app(
     hit_clock = HitClock(the_store, settings.hit_escalation_interval)
     webhook_clock = WebhookClock(the_store, settings.webhook_interval)
     attachment_clock = AttachmentClock(the_store)
+    listener = EventListener(the_store)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -98,6 +100,7 @@ def create_app(
         hit_clock.start()
         webhook_clock.start()
         attachment_clock.start()
+        listener.start()
         if owns_store:
             _freeze_startup_state()
         yield
@@ -105,6 +108,7 @@ def create_app(
         hit_clock.stop()
         webhook_clock.stop()
         attachment_clock.stop()
+        listener.stop()
         index.stop()
         names.stop()
         # A clean shutdown writes every pending audit event.

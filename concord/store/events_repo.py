@@ -19,6 +19,7 @@ from concord.store.store import EVENTS_WRITTEN
 from concord.store.tables import events, webhook_outbox, webhooks
 
 GS_COUNTRY = "XPO"  # the General Secretariat's command centre
+NOTIFY_CHANNEL = "concord_events_"  # + the schema: one platform's processes only
 
 
 def publish(
@@ -42,8 +43,14 @@ def publish(
         )
     if not rows:
         return
+    first = not conn.info.get(EVENTS_WRITTEN)
     conn.info[EVENTS_WRITTEN] = True  # the store rings its bell once this commits
     if conn.dialect.name == "postgresql":
+        if first:  # delivered to every process's listener at commit (store/listener.py)
+            conn.execute(
+                text("SELECT pg_notify(:channel || current_schema(), '')"),
+                {"channel": NOTIFY_CHANNEL},
+            )
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": ADVISORY_KEY})
     hooks = _webhooks(conn, [r["country"] for r in rows if r["country"]], kind)
     for row in rows:
