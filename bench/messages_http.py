@@ -13,7 +13,9 @@ hits a red notice's subject, until the owner NCB's SSE consumer receives
 ``hit.new``. BASELINE: the same with the stream's wake-up turned off
 (``CONCORD_EVENT_STREAM_WAKEUP=false``: the stream finds events at its 0.2 s poll).
 
-    .venv/bin/python bench/messages_http.py --small 200 --large 10 --hits 50
+(e) the same on PostgreSQL with two worker processes (``--postgres``).
+
+    .venv/bin/python bench/messages_http.py --small 200 --large 10 --hits 50 --postgres
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=200, help="10 KB messages")
     parser.add_argument("--large", type=int, default=10, help="messages with a 10 MB file")
     parser.add_argument("--hits", type=int, default=50)
+    parser.add_argument("--postgres", action="store_true", help="also (e) on PostgreSQL")
     parser.add_argument("--markdown", action="store_true")
     args = parser.parse_args()
     out = console()
@@ -65,16 +68,47 @@ def main() -> None:
                 base, world, _last_event(store), args.hits, "BASELINE: streams that only poll"
             )
         store.close()
-    show(
-        out,
-        [
+        reports = [
             Report(
                 "Secure messages and hit notifications over HTTP (SQLite, one server process)",
                 ["case", "per second", "detail"],
                 rows,
             )
-        ],
-        args.markdown,
+        ]
+        if args.postgres:
+            reports.append(bench_postgres(tmp, args.hits))
+    show(out, reports, args.markdown)
+
+
+def bench_postgres(tmp: Path, hits: int) -> Report:
+    """(e) the hit latency with two worker processes on PostgreSQL: the check and the
+    owner's stream are often served by different workers, which hear of each other's
+    events through NOTIFY. BASELINE: the same with streams that only poll."""
+    from common import PG_URL, pg_reset_schema, pg_schema_url
+
+    schema = "bench_messages_http"
+    pg_reset_schema(PG_URL, schema)
+    store = open_store(pg_schema_url(PG_URL, schema), fresh=True)
+    try:
+        world = _world(store, tmp / "pg")
+        env = {"CONCORD_ATTACHMENTS_DIR": str(tmp / "pg-attachments")}
+        rows = []
+        for label, extra in (
+            ("(e) hit: check → owner's SSE consumer, 2 workers", {}),
+            (
+                "BASELINE: streams that only poll, 2 workers",
+                {"CONCORD_EVENT_STREAM_WAKEUP": "false"},
+            ),
+        ):
+            with _server(store, tmp, {**env, **extra}, workers=2) as base:
+                rows += bench_hits(base, world, _last_event(store), hits, label)
+    finally:
+        store.close()
+        pg_reset_schema(PG_URL, schema, create=False)
+    return Report(
+        "Hit notifications on PostgreSQL, two worker processes",
+        ["case", "per second", "detail"],
+        rows,
     )
 
 
@@ -125,7 +159,7 @@ def _world(store: Any, tmp: Path) -> dict[str, Any]:
 
 
 @contextlib.contextmanager
-def _server(store: Any, cwd: Path, extra: dict[str, str]) -> Iterator[str]:
+def _server(store: Any, cwd: Path, extra: dict[str, str], workers: int = 1) -> Iterator[str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -137,7 +171,7 @@ def _server(store: Any, cwd: Path, extra: dict[str, str]) -> Iterator[str]:
         **extra,
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "concord", "serve", "--port", str(port)],
+        [sys.executable, "-m", "concord", "serve", "--port", str(port), "--workers", str(workers)],
         env=env,
         cwd=cwd,
         stdout=subprocess.DEVNULL,
@@ -230,7 +264,7 @@ def bench_messages(
                 times.append(time.perf_counter() - t0)
             total = time.perf_counter() - started
             p50, p99 = percentiles(times, [50, 99])
-            mb = f" , {count * 10 / total:.0f} MB/s of file" if files else ""
+            mb = f", {count * 10 / total:.0f} MB/s of file" if files else ""
             rows.append(
                 [
                     label,
