@@ -52,10 +52,13 @@ class Settings(BaseSettings):
     ccf_access_days: int = Field(default=120, ge=1, le=3650)
     ccf_correction_days: int = Field(default=270, ge=1, le=3650)
     # Hits: how long the owner has to confirm or deny, by urgency, and which notice
-    # kinds make a hit urgent; how often the API escalates missed deadlines.
+    # kinds (and kinds of record) make a hit urgent; how often the API escalates missed deadlines.
     hit_urgent_minutes: float = Field(default=10, gt=0)
     hit_routine_minutes: float = Field(default=60, gt=0)
     hit_urgent_kinds: list[str] = Field(default_factory=lambda: ["red", "orange"])
+    # Kinds of record whose hits are urgent whatever the notice (document, vehicle,
+    # firearm, vessel, artwork, blank_range, person); none by default.
+    hit_urgent_records: list[str] = Field(default_factory=list)
     hit_escalation_interval: float = Field(default=30, gt=0)
     # Event streams wake when this process commits an event (off: they only poll every
     # 0.2 s, as for events other processes write; kept to measure the difference).

@@ -63,10 +63,13 @@ def announce(conn: Any, kind: str, hit: Any) -> None:
 
 
 def deadline(
-    settings: Settings, notice_kind: str | None, at: dt.datetime
+    settings: Settings, notice_kind: str | None, at: dt.datetime, record_kind: str | None = None
 ) -> tuple[str, dt.datetime]:
-    """(urgency, due time) of a hit found at ``at``."""
-    urgent = notice_kind is not None and notice_kind in settings.hit_urgent_kinds
+    """(urgency, due time) of a hit found at ``at``: urgent when its notice's kind, or
+    the kind of record hit, is set urgent in the settings."""
+    urgent = (notice_kind is not None and notice_kind in settings.hit_urgent_kinds) or (
+        record_kind is not None and record_kind in settings.hit_urgent_records
+    )
     minutes = settings.hit_urgent_minutes if urgent else settings.hit_routine_minutes
     return ("urgent" if urgent else "routine"), at + dt.timedelta(minutes=minutes)
 
@@ -86,7 +89,7 @@ def open_hit(
     of ``kind``, found at ``at``, and announce it (``hit.new``), in ``conn``'s
     transaction; ``notice`` (its ``id`` and ``kind``), the notice it answered, sets the
     urgency and the deadline (routine without one). The hit's id."""
-    urgency, due = deadline(settings, notice["kind"] if notice else None, at)
+    urgency, due = deadline(settings, notice["kind"] if notice else None, at, kind)
     hit_id = int(
         conn.execute(
             _INSERT_HIT,

@@ -159,3 +159,30 @@ def test_open_hit_records_and_announces_in_the_callers_transaction(store: Store)
     assert hits_service.view(row)["query"] == {"qid": "contrôle-1"}
     assert told == {c: [("hit.new", hit_id)] for c in ("DEU", "FRA", "XPO")} | {"USA": []}
     assert [e["kind"] for e in officer] == ["hit.new"]
+
+
+def test_a_kind_of_record_can_be_made_urgent_in_the_settings(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from concord.index.identifiers import IdentifierIndex
+    from concord.services import objects
+    from concord.services.checks import Checker
+    from concord.store.kinds import DOCUMENT
+
+    urgent = store.settings.model_copy(update={"hit_urgent_records": ["document"]})
+    monkeypatch.setattr(store, "settings", urgent)
+    objects.create(
+        store, DEU, DOCUMENT, {"number": "C01X00T48", "issuing_country": "DEU", "status": "stolen"}
+    )
+    index = IdentifierIndex(store)
+    index.load()
+    answer = Checker(store, index).check_one(
+        OFFICER, {"document": {"number": "C01X00T48", "issuing_country": "DEU"}}
+    )
+    with store.read() as conn:
+        row = (
+            conn.execute(select(hits).where(hits.c.id == answer["matches"][0]["hit_id"]))
+            .mappings()
+            .one()
+        )
+    assert row["urgency"] == "urgent" and row["due_at"] - row["at"] == dt.timedelta(minutes=10)
