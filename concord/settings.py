@@ -68,10 +68,13 @@ class Settings(BaseSettings):
     # Sealed message attachments: where their ciphertext is kept (every API process
     # of one platform must see the same directory), the largest file an NCB may
     # attach (plaintext bytes; the sealed file is slightly larger), and how long an
-    # upload no message carries is kept.
+    # upload no message carries is kept, and how much of those one country may hold.
     attachments_dir: str = "var/attachments"
     attachment_max_bytes: int = Field(default=50 * 1024 * 1024, ge=1024)
     attachment_unsent_hours: float = Field(default=24, gt=0)
+    # What one country may hold in uploads no message carries yet (a full disk is
+    # everyone's outage).
+    attachment_unsent_quota_bytes: int = Field(default=2 * 1024**3, ge=1024)
     # How often the API expires notices, ends suspensions and sends review reminders.
     notice_sweep_interval: float = Field(default=3600, gt=0)
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from concord.audit import AuditEvent
@@ -51,8 +51,9 @@ def _path(root: Path, sha256: str) -> Path:
 class Upload:
     """One attachment arriving: to a temporary file, hashed as it comes, bounded."""
 
-    def __init__(self, root: Path, limit: int):
+    def __init__(self, root: Path, limit: int, why: str = ""):
         self.limit = limit
+        self.why = why or f"an attachment is at most {limit} bytes sealed"
         self.size = 0
         self._digest = hashlib.sha256()
         temporary = root / "incoming"
@@ -65,9 +66,7 @@ class Upload:
         self.size += len(chunk)
         if self.size > self.limit:
             self.discard()
-            raise PayloadTooLarge(
-                f"an attachment is at most {self.limit} bytes sealed", field="attachment"
-            )
+            raise PayloadTooLarge(self.why, field="attachment")
         self._digest.update(chunk)
         self._file.write(chunk)
 
@@ -91,7 +90,30 @@ def begin(store: Store, principal: Principal) -> Upload:
     """Start receiving an attachment for ``principal`` (NCB or GS staff in good standing)."""
     if principal.role not in _UPLOADERS or not principal.in_good_standing:
         raise Forbidden("attachments are for NCB and General Secretariat staff", field="role")
+    held = unsent_bytes(store, principal.country)
+    quota = store.settings.attachment_unsent_quota_bytes
+    if held >= quota:
+        raise PayloadTooLarge(
+            f"{principal.country} already holds {held} bytes of uploads no message carries "
+            f"(at most {quota}): send or wait for them to expire",
+            field="attachment",
+        )
+    if quota - held < largest_upload(store):
+        why = f"{principal.country} may upload {quota - held} more bytes before sending"
+        return Upload(directory(store), quota - held, why)
     return Upload(directory(store), largest_upload(store))
+
+
+def unsent_bytes(store: Store, country: str) -> int:
+    """Bytes of ``country``'s uploads that no message carries yet."""
+    with store.read() as conn:
+        total = conn.execute(
+            select(func.coalesce(func.sum(attachments.c.size), 0)).where(
+                attachments.c.country == country,
+                attachments.c.sha256.not_in(select(message_attachments.c.sha256)),
+            )
+        ).scalar_one()
+    return int(total)
 
 
 def finish(

@@ -251,3 +251,23 @@ def test_a_stored_attachment_changed_on_disk_is_refused_by_the_recipient(
     assert hashlib.sha256(fetched).hexdigest() != sealed.sha256
     with pytest.raises(EnvelopeRefused):
         open_stream(io.BytesIO(fetched), io.BytesIO(), sealed.key, sealed.sha256)
+
+
+def test_a_country_cannot_fill_the_disk_with_uploads_it_never_sends(
+    client: TestClient,
+    world: World,
+    ncbs: dict[str, PrivateKeys],
+    store: Store,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    quota = store.settings.model_copy(update={"attachment_unsent_quota_bytes": 5000})
+    monkeypatch.setattr(store, "settings", quota)
+    first_blob, first = _sealed(os.urandom(3000))
+    assert _upload(client, world.ncb_a.token, first_blob).status_code == 201
+    over = _upload(client, world.ncb_a.token, _sealed(os.urandom(3000))[0])
+    assert over.status_code == 413 and "more bytes before sending" in over.text
+    assert _upload(client, world.ncb_b.token, _sealed(os.urandom(3000))[0]).status_code == 201
+    body = _message(ncbs, "fra-att-000008", ["DEU"], [("a.bin", first)])
+    assert client.post("/messages", json=body, headers=bearer(world.ncb_a.token)).status_code == 201
+    again = _upload(client, world.ncb_a.token, _sealed(os.urandom(3000))[0])
+    assert again.status_code == 201  # a sent file no longer counts
