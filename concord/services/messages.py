@@ -98,6 +98,7 @@ def send(store: Store, principal: Principal, data: SendInput) -> tuple[dict[str,
     if existing is not None:
         if existing["envelope_sha256"] != digest:
             raise Conflict("another message has this id", field="envelope.header.message_id")
+        _audit_send(store, principal, envelope, data, stored_before=True)
         return _view(store, principal, existing), False
     thread = data.thread_id or message_id
     if data.thread_id is not None:
@@ -144,20 +145,30 @@ def send(store: Store, principal: Principal, data: SendInput) -> tuple[dict[str,
             raise Conflict(
                 "another message has this id", field="envelope.header.message_id"
             ) from None
+        _audit_send(store, principal, envelope, data, stored_before=True)
         return _view(store, principal, again), False
+    _audit_send(store, principal, envelope, data, stored_before=False)
+    row = _by_id(store, message_id)
+    assert row is not None
+    return _view(store, principal, row), True
+
+
+def _audit_send(
+    store: Store, principal: Principal, envelope: Envelope, data: SendInput, *, stored_before: bool
+) -> None:
+    """Every post is audited, a retry too: if the process died after storing the message
+    and before its audit batch was written, the sender's retry records the send."""
     store.audit.emit(
         AuditEvent.of(
             principal,
             "message.send",
             resource="message",
-            resource_id=message_id,
+            resource_id=str(envelope.header.get("message_id")),
             recipients=envelope.recipients,
             priority=data.priority,
+            already_stored=stored_before,
         )
     )
-    row = _by_id(store, message_id)
-    assert row is not None
-    return _view(store, principal, row), True
 
 
 def _by_id(store: Store, message_id: str) -> dict[str, Any] | None:

@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from concord.messaging import keys
 from concord.messaging.envelope import Envelope, open_envelope, seal
 from concord.messaging.keys import PrivateKeys
+from concord.store.tables import audit_events
 from tests.api.conftest import PASSPHRASE, bearer
 from tests.conftest import World
 
@@ -41,6 +43,12 @@ def test_send_deliver_read_and_retry(
     assert sent.json()["receipts"] == [{"recipient": "DEU", "delivered_at": None, "read_at": None}]
     retry = client.post("/messages", json=body, headers=bearer(world.ncb_a.token))
     assert retry.status_code == 200  # the same envelope again: never a second copy
+    world.store.audit.flush()
+    with world.store.read() as conn:  # each post audited, the retry as one
+        sends = conn.execute(
+            select(audit_events.c.details).where(audit_events.c.action == "message.send")
+        ).scalars()
+        assert sorted(json.loads(d)["already_stored"] for d in sends) == [False, True]
     inbox = client.get("/messages?box=in", headers=bearer(world.ncb_b.token)).json()["items"]
     assert [m["message_id"] for m in inbox] == ["fra-2026-000001"]
     stored = Envelope.from_json(inbox[0]["envelope"])
