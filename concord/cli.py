@@ -154,11 +154,14 @@ def demo(
         seeded = demo_notices.summary(store)
         open_hits = demo_traffic.seed_hits(store)
         threads = demo_traffic.seed_messages(store, credentials.parent / "demo-keys")
-    table = Table(title="Concord demo accounts (passwords kept in var/demo-credentials.json)")
-    for column in ("username", "role", "country", "password"):
-        table.add_column(column)
+    table = Table(
+        title="Concord demo accounts (passwords in var/demo-credentials.json, authenticator "
+        "secrets in var/demo-second-factor.json)"
+    )
+    for column in ("username", "role", "country", "password", "authenticator secret"):
+        table.add_column(column, overflow="fold")
     for a in accounts:
-        table.add_row(a.username, a.role, a.country, a.password)
+        table.add_row(a.username, a.role, a.country, a.password, a.authenticator or "")
     out.print(table)
     # Tokens are long: plain lines, never wrapped or cut, ready to paste into a shell.
     print("\nAPI tokens (valid 30 days; a new set on every run of `concord demo`):")
@@ -239,8 +242,9 @@ def user_add(
     ] = False,
     display_name: Annotated[str | None, typer.Option()] = None,
 ) -> None:
-    """Create a user account (the operator acts for the General Secretariat)."""
-    from concord.services import users
+    """Create a user account (the operator acts for the General Secretariat); NCB,
+    General Secretariat and CCF accounts get their second factor, printed once."""
+    from concord.services import second_factor, users
 
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
     if password is None:
@@ -255,21 +259,50 @@ def user_add(
             password=password,
             display_name=display_name,
         )
+        enrolled = (
+            users.enrol_second_factor(store, SYSTEM, view.id)
+            if second_factor.required(view.role)
+            else None
+        )
     out.print(f"user {view.username} (id {view.id}, {view.role}, {view.country}) created")
+    if enrolled is not None:
+        _show_second_factor(view.username, enrolled)
+
+
+def _show_second_factor(username: str, enrolled: dict[str, str]) -> None:
+    """Printed once, for the administrator to hand to the user (it is not kept in clear)."""
+    out.print(f"second factor for {username} (add it to an authenticator app; shown once):")
+    print(f"  secret {enrolled['secret']}")
+    print(f"  {enrolled['uri']}")
+
+
+@user_app.command("second-factor")
+def user_second_factor(username: str) -> None:
+    """Enrol (or replace, after a lost phone) the account's authenticator secret."""
+    from concord.services import users
+
+    with _store() as store:
+        enrolled = users.enrol_second_factor(store, SYSTEM, _user_id(store, username))
+    _show_second_factor(username, enrolled)
+
+
+def _user_id(store: Store, username: str) -> int:
+    from concord.store import users_repo
+
+    with store.read() as conn:
+        row = users_repo.by_username(conn, username)
+    if row is None:
+        raise ConcordError(f"no user {username!r}", field="username")
+    return int(row["id"])
 
 
 @user_app.command("disable")
 def user_disable(username: str) -> None:
     """Disable an account and revoke its tokens."""
     from concord.services import users
-    from concord.store import users_repo
 
     with _store() as store:
-        with store.read() as conn:
-            row = users_repo.by_username(conn, username)
-        if row is None:
-            raise ConcordError(f"no user {username!r}", field="username")
-        users.set_active(store, SYSTEM, int(row["id"]), False)
+        users.set_active(store, SYSTEM, _user_id(store, username), False)
     out.print(f"user {username} disabled; its tokens are revoked")
 
 
@@ -281,15 +314,10 @@ def token_create(
 ) -> None:
     """Issue an API token for a user; it is printed once and stored only as a hash."""
     from concord.services import auth
-    from concord.store import users_repo
 
     with _store() as store:
-        with store.read() as conn:
-            row = users_repo.by_username(conn, username)
-        if row is None:
-            raise ConcordError(f"no user {username!r}", field="username")
         token_id, token, expires = auth.issue_token(
-            store, SYSTEM, int(row["id"]), label=label, ttl_days=ttl_days
+            store, SYSTEM, _user_id(store, username), label=label, ttl_days=ttl_days
         )
     console.print(f"token {token_id} for {username}, expires {expires:%Y-%m-%d %H:%M} UTC")
     out.print(token)

@@ -78,6 +78,10 @@ def test_operator_flow(tmp_path: Path) -> None:
         stdin="a long enough password\n",
     )
     assert added.returncode == 0, added.stderr
+    assert "otpauth://totp/Concord:ncb.ita?secret=" in added.stdout  # shown once, enrolled
+    again = run(tmp_path, "user", "second-factor", "ncb.ita")
+    assert again.returncode == 0 and "otpauth://" in again.stdout
+    assert again.stdout.split("secret ")[1][:16] != added.stdout.split("secret ")[1][:16]
     created = run(tmp_path, "token", "create", "ncb.ita", "--ttl-days", "2")
     assert created.returncode == 0, created.stderr
     token = created.stdout.strip()
@@ -170,6 +174,7 @@ def test_demo_seeds_once_and_reissues_tokens(tmp_path: Path) -> None:
         store.close()
     assert (tmp_path / "var" / "demo-credentials.json").stat().st_mode & 0o077 == 0
     assert (tmp_path / "var" / "demo-keys" / "passphrase").stat().st_mode & 0o077 == 0
+    assert (tmp_path / "var" / "demo-second-factor.json").stat().st_mode & 0o077 == 0
     # Open hits (one escalated) and message threads, made once.
     assert "Open hits: 6 (one past its deadline" in first.stdout
     assert "message threads between NCBs: 2" in second.stdout

@@ -25,6 +25,8 @@ class ErrorResponse(BaseModel):
 class LoginRequest(Strict):
     username: str = Field(min_length=1, max_length=100)
     password: str = Field(min_length=1, max_length=1024)
+    # The authenticator's six digits: required for NCB, General Secretariat and CCF staff.
+    otp: str | None = Field(default=None, max_length=10)
     label: str | None = Field(default=None, max_length=100)
     ttl_days: int | None = Field(default=None, ge=1, le=366)
 
@@ -71,6 +73,14 @@ class UserOut(BaseModel):
     role: str
     country: str
     active: bool
+    second_factor: bool  # an authenticator is enrolled
+
+
+class SecondFactorOut(BaseModel):
+    """Shown once: the secret, and the otpauth:// address an authenticator app reads."""
+
+    secret: str
+    uri: str
 
 
 class CountryOut(BaseModel):

@@ -20,6 +20,7 @@ from concord.domain.enums import MembershipStatus, Role
 from concord.domain.principal import Principal
 from concord.errors import InvalidInput, NotFound, Unauthenticated
 from concord.policy import Action, TokenRef, ensure
+from concord.services import second_factor
 from concord.services.passwords import verify_password
 from concord.store import Store, users_repo
 
@@ -81,27 +82,36 @@ def login(
     username: str,
     password: str,
     *,
+    otp: str | None = None,
     label: str | None = None,
     ttl_days: int | None = None,
 ) -> tuple[int, str, dt.datetime]:
-    """Exchange a username and password for a token. Every attempt is audited."""
+    """Exchange a username and password (and the second factor's code, for the roles
+    that need one) for a token. Every attempt is audited."""
     with store.read() as conn:
         user = users_repo.by_username(conn, username)
     ok = verify_password(user["password_hash"] if user else None, password)
     if not ok or user is None or not user["active"]:
-        store.audit.emit(
-            AuditEvent.of(
-                None,
-                "login",
-                actor=username[:100],
-                outcome="denied",
-                reason="bad credentials or disabled",
-            )
-        )
+        _denied(store, username, "bad credentials or disabled")
         raise Unauthenticated("wrong username or password, or the account is disabled")
+    if second_factor.required(user["role"]):
+        why = second_factor.check(store, dict(user), otp)
+        if why is not None:
+            _denied(store, username, f"second factor: {why}")
+            raise Unauthenticated(
+                "a current code from the account's authenticator is required"
+                + (" (none is enrolled: ask an administrator)" if not user["totp_secret"] else ""),
+                field="otp",
+            )
     principal = _principal_of(store, int(user["id"]))
     store.audit.emit(AuditEvent.of(principal, "login", resource="user", resource_id=user["id"]))
     return issue_token(store, principal, int(user["id"]), label=label or "login", ttl_days=ttl_days)
+
+
+def _denied(store: Store, username: str, reason: str) -> None:
+    store.audit.emit(
+        AuditEvent.of(None, "login", actor=username[:100], outcome="denied", reason=reason)
+    )
 
 
 def _principal_of(store: Store, user_id: int) -> Principal:

@@ -20,7 +20,7 @@ from concord.domain.countries import ORGANISATION_CODE, current_members
 from concord.domain.enums import MembershipStatus, Role
 from concord.domain.persons import PersonInput, person_to_row
 from concord.domain.principal import SYSTEM, Principal
-from concord.services import auth, demo_notices, users
+from concord.services import auth, demo_notices, second_factor, users
 from concord.services.demo_names import FEATURED
 from concord.services.import_persons import csv_to_input
 from concord.services.synthetic import LOCALES, PersonFactory
@@ -51,6 +51,7 @@ class DemoAccount:
     country: str
     password: str
     token: str
+    authenticator: str | None = None  # the second factor's secret (NCB, GS and CCF)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +87,11 @@ def seed(
             user_id = view.id
         else:
             user_id = int(row["id"])
+        secret = _authenticator(store, credentials, username, user_id, role)
         _, token, _ = auth.issue_token(store, SYSTEM, user_id, label="demo", ttl_days=30)
-        accounts.append(DemoAccount(username, role.value, country, passwords[username], token))
+        accounts.append(
+            DemoAccount(username, role.value, country, passwords[username], token, secret)
+        )
     seed_people(store, people_per_ncb)
     demo_notices.seed_notices(store)
     return accounts
@@ -97,6 +101,26 @@ def seed_people(store: Store, per_ncb: int = PEOPLE_PER_NCB) -> None:
     """The generated and the featured people: the subjects of the demo's notices."""
     _seed_people(store, per_ncb)
     _seed_featured(store)
+
+
+def _authenticator(
+    store: Store, credentials: Path, username: str, user_id: int, role: Role
+) -> str | None:
+    """The demo account's second-factor secret, enrolled once and kept beside the
+    passwords (``demo-second-factor.json``, mode 600) so a demo user can log in."""
+    if not second_factor.required(role):
+        return None
+    path = credentials.with_name("demo-second-factor.json")
+    known: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+    with store.read() as conn:
+        row = users_repo.by_id(conn, user_id)
+    assert row is not None
+    if username not in known or row["totp_secret"] is None:
+        known[username] = second_factor.enrol(store, None, dict(row))["secret"]
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(json.dumps(known, indent=2))
+    return known[username]
 
 
 def _passwords(path: Path) -> dict[str, str]:

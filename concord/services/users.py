@@ -14,6 +14,7 @@ from concord.domain.enums import Role
 from concord.domain.principal import Principal
 from concord.errors import Conflict, InvalidInput, NotFound
 from concord.policy import Action, UserRef, allow, ensure
+from concord.services import second_factor
 from concord.services.auth import resolver_cache_clear
 from concord.services.passwords import hash_password
 from concord.store import Store, countries_repo, users_repo
@@ -29,6 +30,7 @@ class UserView:
     role: str
     country: str
     active: bool
+    second_factor: bool
 
 
 def _view(row: Any) -> UserView:
@@ -39,6 +41,7 @@ def _view(row: Any) -> UserView:
         row["role"],
         row["country"],
         bool(row["active"]),
+        row["totp_secret"] is not None,
     )
 
 
@@ -146,3 +149,10 @@ def set_password(store: Store, principal: Principal, user_id: int, password: str
     store.audit.emit(
         AuditEvent.of(principal, "user.password", resource="user", resource_id=user_id)
     )
+
+
+def enrol_second_factor(store: Store, principal: Principal, user_id: int) -> dict[str, str]:
+    """A new authenticator secret for the account (replacing any: a lost phone), shown
+    once to the administrator who hands it over."""
+    row = _load_visible(store, principal, user_id, Action.UPDATE)
+    return second_factor.enrol(store, principal, row)

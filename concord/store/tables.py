@@ -78,6 +78,10 @@ users = Table(
     Column("role", String(16), nullable=False),
     Column("country", String(3), ForeignKey("countries.code"), nullable=False),
     Column("password_hash", String(200)),
+    # The second factor: the TOTP secret (encrypted), when enrolled, the last step used.
+    Column("totp_secret", String(200)),
+    Column("totp_enrolled_at", UTCDateTime()),
+    Column("totp_last_step", BigInteger),
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("created_by", Integer),

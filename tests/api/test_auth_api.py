@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pyotp
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
@@ -13,8 +14,19 @@ from tests.conftest import PASSWORD, World
 
 
 def test_login_issues_a_working_token(client: TestClient, world: World) -> None:
-    response = client.post("/auth/token", json={"username": "ncb.fra", "password": PASSWORD})
+    without = client.post("/auth/token", json={"username": "ncb.fra", "password": PASSWORD})
+    assert without.status_code == 401 and without.json()["error"]["field"] == "otp"
+    user_id = world.ncb_a.principal.user_id
+    enrolled = client.post(f"/users/{user_id}/second-factor", headers=bearer(world.gs.token))
+    assert enrolled.status_code == 201
+    assert client.get(f"/users/{user_id}", headers=bearer(world.gs.token)).json()["second_factor"]
+    code = pyotp.TOTP(enrolled.json()["secret"]).now()
+    login = {"username": "ncb.fra", "password": PASSWORD, "otp": code}
+    response = client.post("/auth/token", json=login)
     assert response.status_code == 201
+    assert client.post("/auth/token", json=login).status_code == 401  # the code is spent
+    refused = client.post(f"/users/{user_id}/second-factor", headers=bearer(world.ncb_b.token))
+    assert refused.status_code in (403, 404)  # another country's administrator
     token = response.json()["token"]
     assert token.startswith("cnd_")
     me = client.get("/auth/me", headers=bearer(token)).json()

@@ -15,9 +15,10 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 
 @router.post("/token", response_model=TokenIssued, status_code=status.HTTP_201_CREATED)
 def login(body: LoginRequest, store: StoreDep) -> TokenIssued:
-    """Exchange a username and password for a bearer token (shown once)."""
+    """Exchange a username and password (and, for NCB, General Secretariat and CCF
+    staff, the authenticator's current code as ``otp``) for a bearer token (shown once)."""
     token_id, token, expires = auth.login(
-        store, body.username, body.password, label=body.label, ttl_days=body.ttl_days
+        store, body.username, body.password, otp=body.otp, label=body.label, ttl_days=body.ttl_days
     )
     return TokenIssued(token=token, token_id=token_id, expires_at=expires)
 

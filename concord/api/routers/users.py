@@ -7,7 +7,7 @@ from dataclasses import asdict
 from fastapi import APIRouter, status
 
 from concord.api.deps import PrincipalDep, StoreDep
-from concord.api.schemas import UserCreate, UserOut
+from concord.api.schemas import SecondFactorOut, UserCreate, UserOut
 from concord.services import users
 
 router = APIRouter(prefix="/users", tags=["users"])
@@ -45,3 +45,14 @@ def disable(user_id: int, principal: PrincipalDep, store: StoreDep) -> UserOut:
 @router.post("/{user_id}/enable", response_model=UserOut)
 def enable(user_id: int, principal: PrincipalDep, store: StoreDep) -> UserOut:
     return UserOut(**asdict(users.set_active(store, principal, user_id, True)))
+
+
+@router.post(
+    "/{user_id}/second-factor",
+    response_model=SecondFactorOut,
+    status_code=status.HTTP_201_CREATED,
+)
+def enrol_second_factor(user_id: int, principal: PrincipalDep, store: StoreDep) -> SecondFactorOut:
+    """Enrol (or replace) the account's authenticator; the secret is shown this once.
+    NCB, General Secretariat and CCF staff cannot log in without it."""
+    return SecondFactorOut(**users.enrol_second_factor(store, principal, user_id))
