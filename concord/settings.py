@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     # firearm, vessel, artwork, blank_range, person); none by default.
     hit_urgent_records: list[str] = Field(default_factory=list)
     hit_escalation_interval: float = Field(default=30, gt=0)
+    # Web sessions: closed after this many idle minutes, and after this many hours.
+    web_idle_minutes: float = Field(default=15, gt=0, le=24 * 60)
+    web_session_hours: float = Field(default=12, gt=0, le=24 * 7)
     # Event streams wake when this process commits an event (off: they only poll every
     # 0.2 s, as for events other processes write; kept to measure the difference).
     event_stream_wakeup: bool = True

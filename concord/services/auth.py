@@ -88,29 +88,42 @@ def login(
 ) -> tuple[int, str, dt.datetime]:
     """Exchange a username and password (and the second factor's code, for the roles
     that need one) for a token. Every attempt is audited."""
+    principal = authenticate(store, username, password, otp, via="api")
+    return issue_token(
+        store, principal, principal.user_id, label=label or "login", ttl_days=ttl_days
+    )
+
+
+def authenticate(
+    store: Store, username: str, password: str, otp: str | None, *, via: str
+) -> Principal:
+    """The principal whose password (and, for the roles that need one, whose fresh
+    second-factor code) this is; audited either way (``via``: api or web)."""
     with store.read() as conn:
         user = users_repo.by_username(conn, username)
     ok = verify_password(user["password_hash"] if user else None, password)
     if not ok or user is None or not user["active"]:
-        _denied(store, username, "bad credentials or disabled")
+        _denied(store, username, "bad credentials or disabled", via)
         raise Unauthenticated("wrong username or password, or the account is disabled")
     if second_factor.required(user["role"]):
         why = second_factor.check(store, dict(user), otp)
         if why is not None:
-            _denied(store, username, f"second factor: {why}")
+            _denied(store, username, f"second factor: {why}", via)
             raise Unauthenticated(
                 "a current code from the account's authenticator is required"
                 + (" (none is enrolled: ask an administrator)" if not user["totp_secret"] else ""),
                 field="otp",
             )
     principal = _principal_of(store, int(user["id"]))
-    store.audit.emit(AuditEvent.of(principal, "login", resource="user", resource_id=user["id"]))
-    return issue_token(store, principal, int(user["id"]), label=label or "login", ttl_days=ttl_days)
-
-
-def _denied(store: Store, username: str, reason: str) -> None:
     store.audit.emit(
-        AuditEvent.of(None, "login", actor=username[:100], outcome="denied", reason=reason)
+        AuditEvent.of(principal, "login", resource="user", resource_id=user["id"], via=via)
+    )
+    return principal
+
+
+def _denied(store: Store, username: str, reason: str, via: str) -> None:
+    store.audit.emit(
+        AuditEvent.of(None, "login", actor=username[:100], outcome="denied", reason=reason, via=via)
     )
 
 
@@ -216,3 +229,13 @@ def _lookup(store: Store, digest: str) -> Principal | None:
         row["country"],
         MembershipStatus(row["country_status"]),
     )
+
+
+def principal_of_user(store: Store, user_id: int) -> Principal | None:
+    """The principal of an active account (None when disabled or gone): a web session
+    answers for its user only while the account stays active."""
+    with store.read() as conn:
+        user = users_repo.by_id(conn, user_id)
+    if user is None or not user["active"]:
+        return None
+    return _principal_of(store, user_id)

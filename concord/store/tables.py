@@ -508,3 +508,18 @@ message_attachments = Table(
     Column("size", BigInteger, nullable=False),
     Index("ix_message_attachments_sha256", "sha256"),
 )
+
+# A browser's session: the cookie is a random token kept only as its HMAC; closed at
+# log-out, after ``web_idle_minutes`` without a request, or ``web_session_hours``.
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("user_id", Integer, nullable=False),
+    Column("csrf", String(64), nullable=False),  # what every form of the session echoes
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("last_seen_at", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
+    Column("closed_at", UTCDateTime()),
+)
