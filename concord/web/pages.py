@@ -1,4 +1,5 @@
-"""The web application's pages: log-in with the second factor, the home page, log-out.
+"""The web application's pages: log-in with the second factor, home, the check screen,
+log-out.
 
 Every page sets a strict Content-Security-Policy (nothing from another origin, no
 inline script), is never cached, and cannot be framed. Forms carry a CSRF token:
@@ -18,10 +19,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
-from concord.errors import Unauthenticated
+from concord.errors import Forbidden, Unauthenticated
 from concord.services import auth
 from concord.store import Store
-from concord.web import sessions
+from concord.web import checking, sessions
 from concord.web.i18n import Catalogue, catalogue
 from concord.web.sessions import COOKIE, WebSession
 
@@ -142,3 +143,38 @@ async def logout(request: Request, csrf: Annotated[str, Form(max_length=100)]) -
     response = _redirect("/web/login")
     response.delete_cookie(COOKIE, path="/")
     return response
+
+
+@router.get("/check")
+async def check_form(request: Request) -> Response:
+    session = await _session(request)
+    if session is None:
+        return _redirect("/web/login")
+    return _page(request, "check.html", session=session, form={}, outcome=None)
+
+
+@router.post("/check")
+async def check(request: Request) -> Response:
+    """One submit checks every database the officer may use (``web/checking.py``)."""
+    session = await _session(request)
+    if session is None:
+        return _redirect("/web/login")
+    posted = await request.form()
+    form = {k: str(posted.get(k, ""))[:2000] for k in (*checking.FIELDS, "csrf")}
+    if not hmac.compare_digest(session.csrf, form.pop("csrf")):
+        return _page(
+            request, "check.html", 403, session=session, form=form, outcome=None,
+            error=_text(request)("csrf_refused"),
+        )  # fmt: skip
+    state = request.app.state
+    try:
+        outcome = await run_in_threadpool(
+            checking.run, state.checker, state.person_checker, session.principal, form
+        )
+    except Forbidden as exc:
+        return _page(
+            request, "check.html", 403, session=session, form=form, outcome=None,
+            error=exc.message,
+        )  # fmt: skip
+    status = 422 if outcome.errors and not outcome.findings else 200
+    return _page(request, "check.html", status, session=session, form=form, outcome=outcome)

@@ -1,0 +1,109 @@
+"""The check screen: one submit checks every database; a hit is a banner that cannot
+be misread (the notice kind and the action), a miss says NO HIT, bad input is shown
+against its field, and the form needs the session's token."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from concord.api import create_app
+from concord.domain.enums import Role
+from concord.domain.notices import Move, NoticeInput
+from concord.domain.persons import PersonInput
+from concord.services import notices, objects, persons
+from concord.store.kinds import VEHICLE
+from tests.conftest import PASSWORD, World, make_actor
+
+VIN = "1M8GDM9AXKP042788"
+
+
+@pytest.fixture
+def officer(world: World) -> Iterator[TestClient]:
+    """A French border officer logged in, once Germany's red notice is published and a
+    stolen French car recorded (before the app starts: its indexes load them)."""
+    store = world.store
+    record = persons.create(
+        store,
+        world.ncb_b.principal,
+        PersonInput.model_validate({"full_name": "Karim Benali", "dob": "1985-06-01"}),
+    )
+    request = {
+        "kind": "red", "crime_programme": "counter_terrorism", "purpose": "prosecution",
+        "offences": [{"description": "terrorism", "law": "StGB § 89a", "max_penalty_months": 120}],
+        "warrant": {"reference": "W-1", "date": "2026-01-01", "authority": "BGH"},
+        "subject": {"kind": "person", "id": record["id"]},
+    }  # fmt: skip
+    notice = notices.create(store, world.ncb_b.principal, NoticeInput.model_validate(request))
+    notices.move(store, world.ncb_b.principal, notice["id"], Move.SUBMIT)
+    notices.move(store, world.gs.principal, notice["id"], Move.PUBLISH)
+    objects.create(
+        store, world.ncb_a.principal, VEHICLE, {"vin": VIN, "status": "stolen", "make": "Peugeot"}
+    )
+    make_actor(store, "border.cdg", Role.FRONTLINE, "FRA", PASSWORD)
+    app = create_app(settings=store.settings, store=store)
+    with TestClient(app, base_url="https://testserver", follow_redirects=False) as browser:
+        page = browser.get("/web/login")
+        form = {"username": "border.cdg", "password": PASSWORD, "csrf": _csrf(page.text)}
+        assert browser.post("/web/login", data=form).status_code == 303
+        yield browser
+
+
+def _csrf(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found
+    return found.group(1)
+
+
+def _check(browser: TestClient, **fields: str) -> tuple[int, str]:
+    page = browser.get("/web/check")
+    assert page.status_code == 200
+    answer = browser.post("/web/check", data={"csrf": _csrf(page.text), **fields})
+    return answer.status_code, answer.text
+
+
+def _banner(html: str) -> str:
+    found = re.search(r'<section class="banner (\w+)"', html)
+    assert found, "no banner"
+    return found.group(1)
+
+
+def test_a_wanted_person_is_a_hit_with_the_action(officer: TestClient) -> None:
+    status, html = _check(officer, name="BENALI, Karim", dob="1985-06-01")
+    assert status == 200 and _banner(html) == "hit"
+    assert "RED NOTICE" in html and "detain" in html
+    assert "The owner country has been told" in html
+    assert html.count('class="banner') == 1
+
+
+def test_a_stolen_car_and_a_clean_name_in_one_submit(officer: TestClient) -> None:
+    status, html = _check(officer, vin=VIN, name="Nobody Atall")
+    assert status == 200 and _banner(html) == "hit"
+    assert "Stolen vehicle" in html and "person: NO HIT" in html
+
+
+def test_nothing_found_says_no_hit(officer: TestClient) -> None:
+    status, html = _check(officer, name="Zebulon Quarrington", nationality="NZL")
+    assert status == 200 and _banner(html) == "nohit" and "NO HIT" in html
+
+
+def test_bad_input_is_shown_against_its_field(officer: TestClient) -> None:
+    status, html = _check(officer, mrz="P<UTOERIKSSON<<ANNA<MARIA")
+    assert status == 422 and 'id="mrz"' in html and 'aria-invalid="true"' in html
+    assert "(mrz" in html
+    status, html = _check(officer, doc_number="C01X00T47")
+    assert status == 422 and "needs its number and its issuing country" in html
+    status, html = _check(officer)
+    assert status == 422 and "fill in at least one thing" in html
+
+
+def test_the_form_needs_the_session_and_its_token(officer: TestClient, world: World) -> None:
+    forged = officer.post("/web/check", data={"csrf": "forged", "name": "BENALI, Karim"})
+    assert forged.status_code == 403 and "banner" not in forged.text
+    app = create_app(settings=world.store.settings, store=world.store)
+    with TestClient(app, base_url="https://testserver", follow_redirects=False) as stranger:
+        answer = stranger.post("/web/check", data={"name": "BENALI, Karim"})
+        assert answer.status_code == 303 and answer.headers["location"] == "/web/login"
