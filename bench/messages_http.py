@@ -36,7 +36,16 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from common import Report, console, machine_line, open_store, percentiles, revision, show
+from common import (
+    Report,
+    console,
+    machine_line,
+    open_store,
+    percentiles,
+    publish_red_notice,
+    revision,
+    show,
+)
 
 PASSPHRASE = "bench passphrase 123"
 
@@ -116,11 +125,9 @@ def _world(store: Any, tmp: Path) -> dict[str, Any]:
     """Staff tokens of FRA, DEU and a frontline officer; keys registered; a published red
     notice owned by DEU whose subject the checks hit."""
     from concord.domain.enums import Role
-    from concord.domain.notices import Move, NoticeInput
-    from concord.domain.persons import PersonInput
     from concord.domain.principal import SYSTEM
     from concord.messaging import keys
-    from concord.services import auth, key_directory, notices, persons, users
+    from concord.services import auth, key_directory, users
 
     tokens, principals = {}, {}
     for name, role, country in (
@@ -140,20 +147,7 @@ def _world(store: Any, tmp: Path) -> dict[str, Any]:
         key_directory.register(
             store, principals[f"ncb.{country.lower()}"], pairs[country].public().as_json()
         )
-    record = persons.create(
-        store,
-        principals["ncb.deu"],
-        PersonInput.model_validate({"full_name": "Karim Benali", "dob": "1985-06-01"}),
-    )
-    request = {
-        "kind": "red", "crime_programme": "counter_terrorism", "purpose": "prosecution",
-        "offences": [{"description": "terrorism", "law": "StGB § 89a", "max_penalty_months": 120}],
-        "warrant": {"reference": "W", "date": "2026-01-01", "authority": "BGH"},
-        "subject": {"kind": "person", "id": record["id"]},
-    }  # fmt: skip
-    notice = notices.create(store, principals["ncb.deu"], NoticeInput.model_validate(request))
-    notices.move(store, principals["ncb.deu"], notice["id"], Move.SUBMIT)
-    notices.move(store, principals["gs.lyon"], notice["id"], Move.PUBLISH)
+    publish_red_notice(store, principals["ncb.deu"], principals["gs.lyon"])
     store.audit.flush()
     return {"tokens": tokens, "pairs": pairs}
 
@@ -252,7 +246,7 @@ def bench_messages(
                 t0 = time.perf_counter()
                 sender.send(pairs["FRA"], ["DEU"], subject="bench", body=body, files=files)
                 _, event = consumer.arrived.get(timeout=60)
-                message = recipient._call("GET", f"/messages/{event['message_id']}").json()
+                message = recipient.message(event["message_id"])
                 opened = recipient.open(message, pairs["DEU"])
                 assert opened.letter is not None, opened.refused
                 for attached in opened.letter.attachments:
@@ -309,7 +303,7 @@ def _baseline_large(
             pairs["FRA"], [pairs["DEU"].public()], b"plain", message_id=new_message_id("FRA"),
             created="t", attachments=[blob],
         )  # fmt: skip
-        sender._call("POST", "/messages", json={"envelope": envelope.as_json()})
+        sender.post(envelope)
         _, event = consumer.arrived.get(timeout=60)
         target = tmp / "plain.bin"
         path = f"/messages/{event['message_id']}/attachments/{digest}"

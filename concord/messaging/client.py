@@ -15,7 +15,7 @@ import os
 import secrets
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,10 +64,20 @@ class MessagingClient:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    def _call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        stream: Callable[[], Iterator[bytes]] | None = None,
+        **kwargs: Any,
+    ) -> httpx.Response:
         """One request, retried on a dropped connection or a 5xx (each call here is safe
-        to repeat: reads, and idempotent uploads and sends)."""
+        to repeat: reads, and idempotent uploads and sends); ``stream`` makes the body
+        afresh for each attempt."""
         for attempt in range(_RETRIES):
+            if stream is not None:
+                kwargs["content"] = stream()
             try:
                 response = self.http.request(method, path, **kwargs)
             except httpx.TransportError:
@@ -121,30 +131,21 @@ class MessagingClient:
                 while block := sealed_file.read(1024 * 1024):
                     yield block
 
-            for attempt in range(_RETRIES):
-                try:
-                    response = self.http.post(
-                        "/attachments",
-                        content=chunks(),
-                        headers={
-                            "Content-Type": "application/octet-stream",
-                            "Content-Length": str(sealed.size),
-                            "X-Content-SHA256": sealed.sha256,
-                        },
-                    )
-                except httpx.TransportError:
-                    if attempt == _RETRIES - 1:
-                        raise
-                    time.sleep(0.2 * 2**attempt)
-                    continue
-                if response.status_code < 500:
-                    break
-                time.sleep(0.2 * 2**attempt)
-            if response.status_code != 201:
-                raise PlatformError(
-                    f"upload of {path.name}: {response.status_code} {response.text[:200]}",
-                    field="attach",
+            try:
+                self._call(
+                    "POST",
+                    "/attachments",
+                    stream=chunks,
+                    headers={
+                        "Content-Type": "application/octet-stream",
+                        "Content-Length": str(sealed.size),
+                        "X-Content-SHA256": sealed.sha256,
+                    },
                 )
+            except PlatformError as exc:
+                raise PlatformError(
+                    f"upload of {path.name}: {exc.message}", field="attach"
+                ) from None
         return sealed
 
     def send(
@@ -178,6 +179,11 @@ class MessagingClient:
             created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             attachments=[s for _, s in uploaded],
         )
+        return self.post(envelope, **routing)
+
+    def post(self, envelope: Envelope, **routing: Any) -> dict[str, Any]:
+        """Post a sealed envelope (again after a failure: the platform answers the
+        stored copy); ``routing`` as in ``send``."""
         payload = {"envelope": envelope.as_json(), **{k: v for k, v in routing.items() if v}}
         return dict(self._call("POST", "/messages", json=payload).json())
 
@@ -194,6 +200,10 @@ class MessagingClient:
             if page["next_cursor"] is None:
                 return
             cursor = page["next_cursor"]
+
+    def message(self, message_id: str) -> dict[str, Any]:
+        """One message (a recipient's first fetch records its delivery)."""
+        return dict(self._call("GET", f"/messages/{message_id}").json())
 
     def open(self, message: dict[str, Any], me: PrivateKeys) -> Opened:
         """Verify and decrypt; a failure is an answer (``refused``), not an exception."""

@@ -24,15 +24,14 @@ from sqlalchemy import Connection, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from concord.audit import AuditEvent
-from concord.domain.enums import Role
 from concord.domain.principal import Principal
-from concord.errors import Forbidden, InvalidInput, NotFound, PayloadTooLarge
+from concord.errors import InvalidInput, NotFound, PayloadTooLarge
 from concord.messaging.attachments import sealed_size
+from concord.services.messaging_staff import ensure_staff
 from concord.store import Store
 from concord.store.tables import attachments, message_attachments, messages
 
 MAX_PER_MESSAGE = 20
-_UPLOADERS = frozenset({Role.NCB, Role.GS})
 
 
 def directory(store: Store) -> Path:
@@ -88,8 +87,7 @@ class Upload:
 
 def begin(store: Store, principal: Principal) -> Upload:
     """Start receiving an attachment for ``principal`` (NCB or GS staff in good standing)."""
-    if principal.role not in _UPLOADERS or not principal.in_good_standing:
-        raise Forbidden("attachments are for NCB and General Secretariat staff", field="role")
+    ensure_staff(principal, "attachments")
     held = unsent_bytes(store, principal.country)
     quota = store.settings.attachment_unsent_quota_bytes
     if held >= quota:
@@ -237,8 +235,7 @@ class Fetched:
 def fetch(store: Store, principal: Principal, message_id: str, sha256: str) -> Fetched:
     """The ciphertext of an attachment, for the sender's or a recipient's staff; anyone
     else (or a digest the message does not carry) is told it does not exist."""
-    if principal.role not in _UPLOADERS or not principal.in_good_standing:
-        raise Forbidden("attachments are for NCB and General Secretariat staff", field="role")
+    ensure_staff(principal, "attachments")
     with store.read() as conn:
         row = conn.execute(
             select(messages.c.sender, messages.c.recipients, message_attachments.c.size)

@@ -24,17 +24,16 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from concord.audit import AuditEvent
-from concord.domain.enums import Role
 from concord.domain.persons import Strict
 from concord.domain.principal import Principal
 from concord.errors import Conflict, Forbidden, InvalidInput, NotFound
 from concord.messaging.envelope import Envelope, EnvelopeRefused, verify
 from concord.services import attachments, key_directory
+from concord.services.messaging_staff import ensure_staff
 from concord.store import Store, events_repo
 from concord.store.tables import countries, message_receipts, messages
 
 _ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
-_SENDERS = frozenset({Role.NCB, Role.GS})
 
 
 class Link(Strict):
@@ -57,14 +56,9 @@ class SendInput(Strict):
     links: list[Link] = Field(default_factory=list, max_length=50)
 
 
-def _member_staff(principal: Principal) -> None:
-    if principal.role not in _SENDERS or not principal.in_good_standing:
-        raise Forbidden("messages are for NCB and General Secretariat staff", field="role")
-
-
 def send(store: Store, principal: Principal, data: SendInput) -> tuple[dict[str, Any], bool]:
     """Store a sealed message; (the message, True) when new, (it, False) when already there."""
-    _member_staff(principal)
+    ensure_staff(principal, "messages")
     envelope = Envelope.from_json(data.envelope)
     message_id = str(envelope.header.get("message_id", ""))
     if not _ID.match(message_id):
@@ -199,7 +193,7 @@ def _thread_member(store: Store, principal: Principal, thread_id: str) -> None:
 def get(store: Store, principal: Principal, message_id: str) -> dict[str, Any]:
     """A message for its sender or a recipient (others: not found). A recipient's first
     fetch records the delivery."""
-    _member_staff(principal)
+    ensure_staff(principal, "messages")
     row = _by_id(store, message_id)
     if row is None or not _party(principal, row):
         raise NotFound(f"no message {message_id[:64]!r}", field="message_id")
@@ -213,7 +207,7 @@ def get(store: Store, principal: Principal, message_id: str) -> dict[str, Any]:
 
 def mark_read(store: Store, principal: Principal, message_id: str) -> dict[str, Any]:
     """The recipient's read receipt (idempotent: the first read is kept)."""
-    _member_staff(principal)
+    ensure_staff(principal, "messages")
     row = _by_id(store, message_id)
     if row is None or not _party(principal, row):
         raise NotFound(f"no message {message_id[:64]!r}", field="message_id")
@@ -270,7 +264,7 @@ def box(
 ) -> tuple[list[dict[str, Any]], int | None]:
     """The inbox (messages to the principal's country) or the outbox, oldest first after
     ``after_id``; fetching the inbox records delivery of what it returns."""
-    _member_staff(principal)
+    ensure_staff(principal, "messages")
     if which not in ("in", "out"):
         raise InvalidInput("in or out", field="box")
     query = select(messages).where(messages.c.id > after_id).order_by(messages.c.id)
