@@ -114,7 +114,10 @@ def authenticate(
                 + (" (none is enrolled: ask an administrator)" if not user["totp_secret"] else ""),
                 field="otp",
             )
-    principal = _principal_of(store, int(user["id"]))
+    principal = principal_of_user(store, int(user["id"]))
+    if principal is None:  # disabled in the meantime
+        _denied(store, username, "bad credentials or disabled", via)
+        raise Unauthenticated("wrong username or password, or the account is disabled")
     store.audit.emit(
         AuditEvent.of(principal, "login", resource="user", resource_id=user["id"], via=via)
     )
@@ -125,16 +128,6 @@ def _denied(store: Store, username: str, reason: str, via: str) -> None:
     store.audit.emit(
         AuditEvent.of(None, "login", actor=username[:100], outcome="denied", reason=reason, via=via)
     )
-
-
-def _principal_of(store: Store, user_id: int) -> Principal:
-    from concord.store import countries_repo
-
-    with store.read() as conn:
-        user = users_repo.by_id(conn, user_id)
-        assert user is not None
-        status = countries_repo.status_of(conn, user["country"]) or MembershipStatus.NON_MEMBER
-    return Principal(int(user["id"]), user["username"], Role(user["role"]), user["country"], status)
 
 
 def revoke_token(store: Store, principal: Principal, token_id: int) -> None:
@@ -234,8 +227,11 @@ def _lookup(store: Store, digest: str) -> Principal | None:
 def principal_of_user(store: Store, user_id: int) -> Principal | None:
     """The principal of an active account (None when disabled or gone): a web session
     answers for its user only while the account stays active."""
+    from concord.store import countries_repo
+
     with store.read() as conn:
         user = users_repo.by_id(conn, user_id)
-    if user is None or not user["active"]:
-        return None
-    return _principal_of(store, user_id)
+        if user is None or not user["active"]:
+            return None
+        status = countries_repo.status_of(conn, user["country"]) or MembershipStatus.NON_MEMBER
+    return Principal(int(user["id"]), user["username"], Role(user["role"]), user["country"], status)

@@ -116,7 +116,7 @@ def _authenticator(
         row = users_repo.by_id(conn, user_id)
     assert row is not None
     if username not in known or row["totp_secret"] is None:
-        known[username] = second_factor.enrol(store, None, dict(row))["secret"]
+        known[username] = second_factor.enrol(store, SYSTEM, dict(row))["secret"]
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(json.dumps(known, indent=2))

@@ -29,7 +29,6 @@ from sqlalchemy import or_, update
 from concord.audit import AuditEvent
 from concord.domain.enums import Role
 from concord.domain.principal import Principal
-from concord.errors import InvalidInput
 from concord.store import Store
 from concord.store.tables import users
 
@@ -65,7 +64,7 @@ def _unseal(store: Store, user_id: int, stored: str) -> str | None:
         return None
 
 
-def enrol(store: Store, actor: Principal | None, user: Mapping[str, Any]) -> dict[str, str]:
+def enrol(store: Store, actor: Principal, user: Mapping[str, Any]) -> dict[str, str]:
     """Give ``user`` a new secret (replacing any), and answer it once: the secret and
     the address an authenticator app reads (as text or a QR code)."""
     secret = pyotp.random_base32()
@@ -81,10 +80,6 @@ def enrol(store: Store, actor: Principal | None, user: Mapping[str, Any]) -> dic
         )
     store.audit.emit(
         AuditEvent.of(actor, "user.second_factor", resource="user", resource_id=user["id"])
-        if actor is not None
-        else AuditEvent.of(
-            None, "user.second_factor", actor="cli", resource="user", resource_id=user["id"]
-        )
     )
     uri = pyotp.TOTP(secret).provisioning_uri(name=str(user["username"]), issuer_name=ISSUER)
     return {"secret": secret, "uri": uri}
@@ -122,11 +117,3 @@ def _spend(store: Store, user_id: int, step: int) -> bool:
             .values(totp_last_step=step)
         )
     return done.rowcount == 1
-
-
-def code_for(secret: str, now: dt.datetime | None = None) -> str:
-    """The current code of ``secret`` (what an authenticator app shows; tests and demos)."""
-    if not secret:
-        raise InvalidInput("no secret", field="secret")
-    at = int((now or dt.datetime.now(dt.UTC)).timestamp())
-    return str(pyotp.TOTP(secret).at(at))

@@ -53,8 +53,10 @@ def _text(request: Request) -> Catalogue:
 
 def _page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     t = _text(request)
+    idle = f"{_store(request).settings.web_idle_minutes:g}"
     response = templates.TemplateResponse(
-        request, template, {"t": t, "lang": t.language, "dir": t.direction, **context},
+        request, template,
+        {"t": t, "lang": t.language, "dir": t.direction, "idle_minutes": idle, **context},
         status_code=status_code,
     )  # fmt: skip
     response.headers.update(HEADERS)
@@ -125,8 +127,7 @@ async def home(request: Request) -> Response:
     session = await _session(request)
     if session is None:
         return _redirect("/web/login")
-    minutes = _store(request).settings.web_idle_minutes
-    return _page(request, "home.html", session=session, idle_minutes=f"{minutes:g}")
+    return _page(request, "home.html", session=session)
 
 
 @router.post("/logout")
@@ -136,9 +137,8 @@ async def logout(request: Request, csrf: Annotated[str, Form(max_length=100)]) -
         return _redirect("/web/login")
     if not hmac.compare_digest(session.csrf, csrf):
         return _page(
-            request, "home.html", 403, session=session, error=_text(request)("csrf_refused"),
-            idle_minutes=f"{_store(request).settings.web_idle_minutes:g}",
-        )  # fmt: skip
+            request, "home.html", 403, session=session, error=_text(request)("csrf_refused")
+        )
     await run_in_threadpool(sessions.close, _store(request), session)
     response = _redirect("/web/login")
     response.delete_cookie(COOKIE, path="/")

@@ -59,7 +59,7 @@ def test_staff_need_a_fresh_code_and_each_code_counts_once(world: World) -> None
 
 def test_a_step_either_side_is_accepted_two_are_not(store: Store) -> None:
     actor = make_actor(store, "gs.two", Role.GS, "XPO", PASSWORD)
-    secret = second_factor.enrol(store, None, _row(store, "gs.two"))["secret"]
+    secret = second_factor.enrol(store, SYSTEM, _row(store, "gs.two"))["secret"]
     now = dt.datetime(2026, 11, 23, 12, 0, 0, tzinfo=dt.UTC)
     totp = pyotp.TOTP(secret)
     user = _row(store, "gs.two")
@@ -76,8 +76,8 @@ def test_a_step_either_side_is_accepted_two_are_not(store: Store) -> None:
 
 def test_a_replaced_or_foreign_secret_gives_no_codes(store: Store) -> None:
     make_actor(store, "ccf.two", Role.CCF, "XPO", PASSWORD)
-    old = second_factor.enrol(store, None, _row(store, "ccf.two"))["secret"]
-    second_factor.enrol(store, None, _row(store, "ccf.two"))  # a lost phone: re-enrolled
+    old = second_factor.enrol(store, SYSTEM, _row(store, "ccf.two"))["secret"]
+    second_factor.enrol(store, SYSTEM, _row(store, "ccf.two"))  # a lost phone: re-enrolled
     code = pyotp.TOTP(old).now()
     assert second_factor.check(store, _row(store, "ccf.two"), code) == "wrong code"
     other_key = store.settings.model_copy(update={"secret_key": "another-secret-key-" + "x" * 30})
