@@ -414,3 +414,24 @@ def sqlite_key_lookup(path: Path) -> Callable[[str], bool]:
         return conn.execute(sql, (state, number)).fetchone() is not None
 
     return stored
+
+
+def publish_red_notice(store: Any, owner: Any, gs: Any) -> None:
+    """``owner``'s NCB records Karim Benali and asks for a red notice; ``gs`` publishes it
+    (the subject the hit benchmarks check)."""
+    from concord.domain.notices import Move, NoticeInput
+    from concord.domain.persons import PersonInput
+    from concord.services import notices, persons
+
+    record = persons.create(
+        store, owner, PersonInput.model_validate({"full_name": "Karim Benali", "dob": "1985-06-01"})
+    )
+    request = {
+        "kind": "red", "crime_programme": "counter_terrorism", "purpose": "prosecution",
+        "offences": [{"description": "terrorism", "law": "StGB § 89a", "max_penalty_months": 120}],
+        "warrant": {"reference": "W", "date": "2026-01-01", "authority": "BGH"},
+        "subject": {"kind": "person", "id": record["id"]},
+    }  # fmt: skip
+    notice = notices.create(store, owner, NoticeInput.model_validate(request))
+    notices.move(store, owner, notice["id"], Move.SUBMIT)
+    notices.move(store, gs, notice["id"], Move.PUBLISH)

@@ -31,6 +31,7 @@ from common import (
     machine_line,
     open_store,
     percentiles,
+    publish_red_notice,
     revision,
     show,
     sqlite_fresh,
@@ -132,28 +133,15 @@ def bench_messages(store: Any, tmp: Path, count: int) -> list[list[str]]:
 
 def bench_hits(store: Any, count: int) -> list[list[str]]:
     from concord.domain.enums import MembershipStatus, Role
-    from concord.domain.notices import Move, NoticeInput
-    from concord.domain.persons import PersonInput
     from concord.domain.principal import Principal
     from concord.index.names import PersonNameIndex
-    from concord.services import events, notices, persons
+    from concord.services import events
     from concord.services.person_checks import PersonChecker
 
     deu = Principal(2, "ncb.deu", Role.NCB, "DEU", MembershipStatus.MEMBER)
     gs = Principal(9, "gs", Role.GS, "XPO", MembershipStatus.MEMBER)
     officer = Principal(7, "border.fra", Role.FRONTLINE, "FRA", MembershipStatus.MEMBER)
-    record = persons.create(
-        store, deu, PersonInput.model_validate({"full_name": "Karim Benali", "dob": "1985-06-01"})
-    )
-    request = {
-        "kind": "red", "crime_programme": "counter_terrorism", "purpose": "prosecution",
-        "offences": [{"description": "terrorism", "law": "StGB § 89a", "max_penalty_months": 120}],
-        "warrant": {"reference": "W", "date": "2026-01-01", "authority": "BGH"},
-        "subject": {"kind": "person", "id": record["id"]},
-    }  # fmt: skip
-    notice = notices.create(store, deu, NoticeInput.model_validate(request))
-    notices.move(store, deu, notice["id"], Move.SUBMIT)
-    notices.move(store, gs, notice["id"], Move.PUBLISH)
+    publish_red_notice(store, deu, gs)
     index = PersonNameIndex(store)
     index.load()
     checker = PersonChecker(store, index, store.settings)

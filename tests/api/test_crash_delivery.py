@@ -28,7 +28,6 @@ import hmac
 import json
 import os
 import random
-import socket
 import subprocess
 import sys
 import threading
@@ -59,6 +58,7 @@ from concord.store import Store, countries_repo
 from concord.store.migrate import upgrade
 from concord.store.tables import events, messages, webhook_outbox
 from tests.conftest import PG_URL, make_actor, settings_for
+from tests.live_server import free_port
 
 LANES = 2  # servers side by side, each on its own database
 ROUNDS = 5  # kills per lane: ten per backend, twenty in all
@@ -67,12 +67,6 @@ SENDERS = 3
 REFUSED_FIRST = 0.3  # share of first webhook attempts the national system answers 500
 RETRY_WINDOW = 1.0  # a kill after the last send: within this many seconds of it
 WAIT = 90.0  # bound on every wait; a server start takes ~12 s, more under load
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _wait_for(
@@ -222,7 +216,7 @@ class Server:
     """``concord serve`` on one port and database, started again after each kill."""
 
     def __init__(self, store: Store, workdir: Path) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.workdir = workdir
         self.env = {

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -19,19 +17,14 @@ from concord.domain.enums import Role
 from concord.store import Store
 from concord.store.tables import audit_events
 from tests.conftest import make_actor
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.live_server import free_port, wait_ready
 
 
 @pytest.mark.slow
 def test_clean_shutdown_writes_every_audit_event(store: Store, tmp_path: Path) -> None:
     actor = make_actor(store, "ncb.fra", Role.NCB, "FRA")
     store.audit.flush()
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "CONCORD_DATABASE_URL": store.url,
@@ -49,15 +42,7 @@ def test_clean_shutdown_writes_every_audit_event(store: Store, tmp_path: Path) -
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.1)
+        wait_ready(base, server)
         headers = {"Authorization": f"Bearer {actor.token}"}
         with httpx.Client(base_url=base, headers=headers) as client:
             created = client.post("/persons", json={"full_name": "Ana Lima", "dob": "1990"})

@@ -15,13 +15,12 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from concord.domain.enums import Role
-from concord.domain.notices import Move, NoticeInput
-from concord.domain.persons import PersonInput
 from concord.domain.principal import SYSTEM
-from concord.services import notices, persons, users
+from concord.services import users
 from concord.store import Store
 from tests.conftest import PASSWORD, World, make_actor
 from tests.live_server import live_server
+from tests.wanted import publish_red_notice
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screens"
@@ -45,23 +44,6 @@ def _shots(tmp_path: Path) -> Path:
     return where
 
 
-def _publish_red_notice(world: World) -> None:
-    record = persons.create(
-        world.store,
-        world.ncb_b.principal,
-        PersonInput.model_validate({"full_name": "Karim Benali", "dob": "1985-06-01"}),
-    )
-    request = {
-        "kind": "red", "crime_programme": "counter_terrorism", "purpose": "prosecution",
-        "offences": [{"description": "terrorism", "law": "StGB § 89a", "max_penalty_months": 120}],
-        "warrant": {"reference": "W-1", "date": "2026-01-01", "authority": "BGH"},
-        "subject": {"kind": "person", "id": record["id"]},
-    }  # fmt: skip
-    notice = notices.create(world.store, world.ncb_b.principal, NoticeInput.model_validate(request))
-    notices.move(world.store, world.ncb_b.principal, notice["id"], Move.SUBMIT)
-    notices.move(world.store, world.gs.principal, notice["id"], Move.PUBLISH)
-
-
 def _log_in(page: Page, base: str, username: str, otp: str = "") -> None:
     page.goto(f"{base}/web/login")
     page.fill("#username", username)
@@ -77,7 +59,7 @@ def _log_in(page: Page, base: str, username: str, otp: str = "") -> None:
 def test_a_check_that_hits_and_a_log_in_with_the_second_factor(
     store: Store, world: World, browser: Browser, tmp_path: Path
 ) -> None:
-    _publish_red_notice(world)
+    publish_red_notice(world)
     make_actor(store, "border.cdg", Role.FRONTLINE, "FRA", PASSWORD)
     secret = users.enrol_second_factor(store, SYSTEM, world.ncb_b.principal.user_id)["secret"]
     users.set_password(store, SYSTEM, world.ncb_b.principal.user_id, PASSWORD)

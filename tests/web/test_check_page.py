@@ -12,11 +12,11 @@ from fastapi.testclient import TestClient
 
 from concord.api import create_app
 from concord.domain.enums import Role
-from concord.domain.notices import Move, NoticeInput
-from concord.domain.persons import PersonInput
-from concord.services import notices, objects, persons
+from concord.services import objects
 from concord.store.kinds import VEHICLE
 from tests.conftest import PASSWORD, World, make_actor
+from tests.wanted import publish_red_notice
+from tests.web.forms import csrf_of
 
 VIN = "1M8GDM9AXKP042788"
 
@@ -26,20 +26,7 @@ def officer(world: World) -> Iterator[TestClient]:
     """A French border officer logged in, once Germany's red notice is published and a
     stolen French car recorded (before the app starts: its indexes load them)."""
     store = world.store
-    record = persons.create(
-        store,
-        world.ncb_b.principal,
-        PersonInput.model_validate({"full_name": "Karim Benali", "dob": "1985-06-01"}),
-    )
-    request = {
-        "kind": "red", "crime_programme": "counter_terrorism", "purpose": "prosecution",
-        "offences": [{"description": "terrorism", "law": "StGB § 89a", "max_penalty_months": 120}],
-        "warrant": {"reference": "W-1", "date": "2026-01-01", "authority": "BGH"},
-        "subject": {"kind": "person", "id": record["id"]},
-    }  # fmt: skip
-    notice = notices.create(store, world.ncb_b.principal, NoticeInput.model_validate(request))
-    notices.move(store, world.ncb_b.principal, notice["id"], Move.SUBMIT)
-    notices.move(store, world.gs.principal, notice["id"], Move.PUBLISH)
+    publish_red_notice(world)
     objects.create(
         store, world.ncb_a.principal, VEHICLE, {"vin": VIN, "status": "stolen", "make": "Peugeot"}
     )
@@ -47,21 +34,15 @@ def officer(world: World) -> Iterator[TestClient]:
     app = create_app(settings=store.settings, store=store)
     with TestClient(app, base_url="https://testserver", follow_redirects=False) as browser:
         page = browser.get("/web/login")
-        form = {"username": "border.cdg", "password": PASSWORD, "csrf": _csrf(page.text)}
+        form = {"username": "border.cdg", "password": PASSWORD, "csrf": csrf_of(page.text)}
         assert browser.post("/web/login", data=form).status_code == 303
         yield browser
-
-
-def _csrf(html: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', html)
-    assert found
-    return found.group(1)
 
 
 def _check(browser: TestClient, **fields: str) -> tuple[int, str]:
     page = browser.get("/web/check")
     assert page.status_code == 200
-    answer = browser.post("/web/check", data={"csrf": _csrf(page.text), **fields})
+    answer = browser.post("/web/check", data={"csrf": csrf_of(page.text), **fields})
     return answer.status_code, answer.text
 
 

@@ -4,7 +4,6 @@ cookies a script cannot read or another site send, idle sessions closed."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator
 
 import pyotp
@@ -19,6 +18,7 @@ from concord.services import users
 from concord.store import Store
 from concord.store.tables import web_sessions
 from tests.conftest import PASSWORD, World, make_actor
+from tests.web.forms import csrf_of
 
 
 @pytest.fixture
@@ -29,15 +29,9 @@ def browser(store: Store) -> Iterator[TestClient]:
         yield c
 
 
-def _csrf(html: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', html)
-    assert found, "no CSRF field in the form"
-    return found.group(1)
-
-
 def _log_in(browser: TestClient, username: str, otp: str = "") -> tuple[int, str]:
     page = browser.get("/web/login")
-    form = {"username": username, "password": PASSWORD, "otp": otp, "csrf": _csrf(page.text)}
+    form = {"username": username, "password": PASSWORD, "otp": otp, "csrf": csrf_of(page.text)}
     answer = browser.post("/web/login", data=form)
     return answer.status_code, answer.text
 
@@ -72,7 +66,7 @@ def test_an_officer_logs_in_and_out(browser: TestClient, store: Store) -> None:
     assert home.status_code == 200 and "border.cdg" in home.text
     wrong = browser.post("/web/logout", data={"csrf": "not the session's"})
     assert wrong.status_code == 403
-    out = browser.post("/web/logout", data={"csrf": _csrf(home.text)})
+    out = browser.post("/web/logout", data={"csrf": csrf_of(home.text)})
     assert out.status_code == 303 and out.headers["location"] == "/web/login"
     assert browser.get("/web/home").headers.get("location") == "/web/login"
 
