@@ -8,9 +8,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
-from starlette.staticfiles import StaticFiles
 
-from concord import __version__
+from concord import __version__, web
 from concord.api import errors
 from concord.api.fastlane import ChecksLane
 from concord.api.middleware import BodyLimit, Metrics
@@ -48,7 +47,6 @@ from concord.services.webhook_clock import WebhookClock
 from concord.settings import Settings, get_settings
 from concord.store import Store
 from concord.store.listener import EventListener
-from concord.web import pages as web_pages
 
 _ERRORS = {
     status: {"model": ErrorResponse, "description": text}
@@ -159,8 +157,7 @@ def create_app(
         app.include_router(module.router)
     for router in objects.routers:
         app.include_router(router)
-    app.include_router(web_pages.router)
-    app.mount("/web/static", StaticFiles(directory=web_pages.STATIC), name="web-static")
+    web.install(app)
     if checks_lane:
         # Innermost: Metrics and BodyLimit still see every check.
         app.add_middleware(ChecksLane, checker=checker, routes=checks.router.routes)

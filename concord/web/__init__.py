@@ -1,2 +1,32 @@
 """The web application served by ``concord serve``: pages rendered on the server,
-nothing loaded from the internet."""
+nothing loaded from the internet. Each area of the application is a module with its
+own router, templates folder, catalogue file and stylesheet."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from starlette.staticfiles import StaticFiles
+
+
+def install(app: FastAPI) -> None:
+    """Mount every page, the static files and the pages' error answers."""
+    from concord.web import (
+        common,
+        dashboard,
+        hits,
+        imports,
+        messages,
+        notices,
+        pages,
+        records,
+        review,
+        secretariat,
+        users,
+    )
+
+    for module in (
+        pages, hits, records, imports, notices, review, messages, users, secretariat, dashboard
+    ):  # fmt: skip
+        app.include_router(module.router)
+    app.mount("/web/static", StaticFiles(directory=common.STATIC), name="web-static")
+    common.install(app)

@@ -1,5 +1,6 @@
-"""The interface text: one TOML catalogue per language under ``web/locales``, so a
-translation is a file, not a code change; Arabic is rendered right to left."""
+"""The interface text: one folder per language under ``web/locales``, one TOML file
+per area of the application inside it, so a translation is a set of files, not a
+code change; Arabic is rendered right to left. English is the fallback key by key."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ DEFAULT = "en"
 class Catalogue:
     language: str
     direction: str  # ltr or rtl
+    name: str
     texts: dict[str, str]
 
     def __call__(self, key: str, **values: object) -> str:
@@ -26,13 +28,20 @@ class Catalogue:
 
 @lru_cache(maxsize=8)
 def catalogue(language: str = DEFAULT) -> Catalogue:
-    path = LOCALES / f"{language}.toml"
-    if not path.is_file():
-        path = LOCALES / f"{DEFAULT}.toml"
-        language = DEFAULT
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return Catalogue(language, data["meta"]["direction"], dict(data["text"]))
+    folder = LOCALES / language
+    if not (folder / "_meta.toml").is_file():
+        folder, language = LOCALES / DEFAULT, DEFAULT
+    meta = tomllib.loads((folder / "_meta.toml").read_text(encoding="utf-8"))["meta"]
+    texts: dict[str, str] = {}
+    for path in sorted(folder.glob("*.toml")):
+        if path.name != "_meta.toml":
+            area = tomllib.loads(path.read_text(encoding="utf-8")).get("text", {})
+            clash = texts.keys() & area.keys()
+            if clash:
+                raise ValueError(f"{path}: keys already defined elsewhere: {sorted(clash)}")
+            texts.update(area)
+    return Catalogue(language, meta["direction"], meta["name"], texts)
 
 
 def available() -> list[str]:
-    return sorted(p.stem for p in LOCALES.glob("*.toml"))
+    return sorted(p.parent.name for p in LOCALES.glob("*/_meta.toml"))

@@ -23,7 +23,7 @@ def test_every_template_text_is_in_the_catalogue() -> None:
     templates = Path(concord.web.__file__).parent / "templates"
     keys = {
         k
-        for page in templates.glob("*.html")
+        for page in templates.rglob("*.html")
         for k in re.findall(r't\("([a-z_]+)"\s*[,)]', page.read_text())
     }
     assert keys and keys <= set(catalogue("en").texts)
