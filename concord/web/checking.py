@@ -10,11 +10,13 @@ are still checked.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from concord.domain.principal import Principal
 from concord.errors import ConcordError
+from concord.identifiers.mrz import MRZError, parse_mrz
 from concord.services.checks import Checker
 from concord.services.person_checks import PersonChecker
 
@@ -62,6 +64,7 @@ def queries(form: dict[str, str]) -> tuple[list[tuple[str, str, dict[str, Any]]]
         zone = value["mrz"].replace("\r", "")
         asked += [("travel document (zone)", "object", {"mrz": zone})]
         asked += [("holder of the document", "person", {"mrz": zone})]
+        _drop_what_the_zone_says(value, zone)
     if value["doc_number"] or value["doc_country"]:
         if not (value["doc_number"] and value["doc_country"]):
             errors["doc_number"] = "a document needs its number and its issuing country"
@@ -92,6 +95,32 @@ def queries(form: dict[str, str]) -> tuple[list[tuple[str, str, dict[str, Any]]]
     if value["imo"]:
         asked.append(("vessel (IMO)", "object", {"imo": value["imo"]}))
     return asked, errors
+
+
+def _drop_what_the_zone_says(value: dict[str, str], zone: str) -> None:
+    """The screen's script fills the fields from the zone as it is typed: those fields,
+    when they still say what the zone says, are not asked a second time."""
+    try:
+        read = parse_mrz(zone)
+    except MRZError:
+        return  # the zone's own query reports it
+    if _same(value["doc_number"], read.document_number) and _same(
+        value["doc_country"], read.issuing_state
+    ):
+        value["doc_number"] = value["doc_country"] = ""
+    zone_name = f"{read.primary_identifier} {read.secondary_identifier}"
+    if (
+        _same(value["name"], zone_name)
+        and value["dob"] in ("", read.birth_date_iso)
+        and _same(value["nationality"] or read.nationality, read.nationality)
+    ):
+        value["name"] = value["dob"] = value["nationality"] = ""
+
+
+def _same(typed: str, printed: str) -> bool:
+    """The same words, whatever the order, case and punctuation ("BENALI, Karim")."""
+    words = sorted(re.findall(r"[A-Z0-9]+", typed.upper()))
+    return bool(words) and words == sorted(re.findall(r"[A-Z0-9]+", printed.upper()))
 
 
 _FORM_FIELD = {"mrz": "mrz", "document": "doc_number", "vin": "vin", "plate": "plate_number",

@@ -16,6 +16,8 @@ from tests.conftest import PASSWORD, World, make_actor
 from tests.wanted import publish_red_notice
 from tests.web.browser_kit import TABLET, log_in, served, shots_dir, staff_login
 
+ZONE = "P<DEUBENALI<<KARIM<<<<<<<<<<<<<<<<<<<<<<<<<<\nC01X00T478DEU8506014M3001019<<<<<<<<<<<<<<<6"
+
 
 @pytest.mark.slow
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
@@ -33,6 +35,21 @@ def test_a_check_that_hits_and_a_log_in_with_the_second_factor(
         page.screenshot(path=str(shots / "login.png"))
         log_in(page, base, "border.cdg")
         page.goto(f"{base}/web/check")
+        line1, line2 = ZONE.split("\n")
+        page.focus("#mrz")  # typed as a scanner types: the panel follows each key
+        page.keyboard.type(f"{line1}\n{line2[:19]}3{line2[20:]}")
+        expect(page.locator("#mrz-read .mrz-bad").first).to_contain_text(
+            "date of birth fails: line 2, position 20 reads 3, it should be 4"
+        )
+        expect(page.locator("#mrz-read mark").first).to_have_text("3")
+        page.screenshot(path=str(shots / "check-mrz.png"))
+        page.fill("#mrz", ZONE)
+        expect(page.locator("#mrz-read .mrz-good")).to_contain_text("every check digit is right")
+        expect(page.locator("#name")).to_have_value("BENALI, KARIM")
+        expect(page.locator("#dob")).to_have_value("1985-06-01")
+        page.fill("#mrz", "")
+        for field in ("#doc_number", "#doc_country", "#name", "#dob", "#nationality"):
+            page.fill(field, "")
         page.fill("#name", "BENALI, Karim")
         page.fill("#dob", "1985-06-01")
         page.keyboard.press("Enter")  # the keyboard alone submits

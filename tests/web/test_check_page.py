@@ -88,3 +88,25 @@ def test_the_form_needs_the_session_and_its_token(officer: TestClient, world: Wo
     with TestClient(app, base_url="https://testserver", follow_redirects=False) as stranger:
         answer = stranger.post("/web/check", data={"name": "BENALI, Karim"})
         assert answer.status_code == 303 and answer.headers["location"] == "/web/login"
+
+
+def test_fields_the_zone_filled_in_are_not_asked_twice(officer: TestClient) -> None:
+    """The screen's script copies the zone's number, name and birth date into their
+    fields; submitted with the zone, they add no second document or person query."""
+    from concord.identifiers.mrz_format import format_td3
+
+    zone = format_td3(
+        document_code="P", issuing_state="DEU", surname="BENALI", given_names="KARIM",
+        document_number="C01X00T47", nationality="DEU", birth_date="850601", sex="M",
+        expiry_date="300101",
+    )  # fmt: skip
+    filled = {"doc_number": "C01X00T47", "doc_country": "DEU", "name": "BENALI, KARIM",
+              "dob": "1985-06-01", "nationality": "DEU"}  # fmt: skip
+    status, html = _check(officer, mrz=zone, **filled)
+    assert status == 200 and _banner(html) == "hit"
+    labels = re.findall(r'<section class="finding \w+">\s*<h2>([^:<]+):', html)
+    assert labels == ["travel document (zone)", "holder of the document"]
+    other = {**filled, "doc_number": "C01X00T48"}  # the officer typed another number
+    _, html = _check(officer, mrz=zone, **other)
+    labels = re.findall(r'<section class="finding \w+">\s*<h2>([^:<]+):', html)
+    assert "travel document" in labels and len(labels) == 3

@@ -24,6 +24,6 @@ def test_every_template_text_is_in_the_catalogue() -> None:
     keys = {
         k
         for page in templates.rglob("*.html")
-        for k in re.findall(r't\("([a-z_]+)"\s*[,)]', page.read_text())
+        for k in re.findall(r"t\([\"']([a-z_]+)[\"']\s*[,)]", page.read_text())
     }
     assert keys and keys <= set(catalogue("en").texts)
