@@ -23,7 +23,7 @@ from concord.domain.enums import Role
 from concord.errors import Unauthenticated
 from concord.store import Store
 from concord.web import sessions
-from concord.web.i18n import Catalogue, catalogue
+from concord.web.i18n import Catalogue, catalogue, choose, languages
 from concord.web.sessions import COOKIE, WebSession
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -92,8 +92,13 @@ def store_of(request: Request) -> Store:
     return store
 
 
+LANGUAGE_COOKIE = "concord_lang"
+
+
 def text_of(request: Request) -> Catalogue:
-    return catalogue(request.cookies.get("concord_lang", "en"))
+    return catalogue(
+        choose(request.cookies.get(LANGUAGE_COOKIE), request.headers.get("accept-language"))
+    )
 
 
 def menu_for(session: WebSession | None) -> list[MenuItem]:
@@ -110,7 +115,8 @@ def page(request: Request, template: str, status_code: int = 200, **context: Any
     response = templates.TemplateResponse(
         request, template,
         {"t": t, "lang": t.language, "dir": t.direction, "idle_minutes": idle,
-         "menu": menu_for(session), "here": request.url.path, **context},
+         "menu": menu_for(session), "here": request.url.path, "languages": languages(),
+         **context},
         status_code=status_code,
     )  # fmt: skip
     response.headers.update(HEADERS)

@@ -45,3 +45,21 @@ def catalogue(language: str = DEFAULT) -> Catalogue:
 
 def available() -> list[str]:
     return sorted(p.parent.name for p in LOCALES.glob("*/_meta.toml"))
+
+
+def languages() -> list[tuple[str, str]]:
+    """(code, the language's own name) of every catalogue, for the language menu."""
+    return [(code, catalogue(code).name) for code in available()]
+
+
+def choose(cookie: str | None, accept_language: str | None) -> str:
+    """The language chosen in the menu (its cookie), else the browser's first that has
+    a catalogue, else English."""
+    have = set(available())
+    if cookie in have:
+        return str(cookie)
+    for part in (accept_language or "").split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in have:
+            return code
+    return DEFAULT

@@ -22,6 +22,7 @@ from concord.services import auth
 from concord.web import checking, sessions
 from concord.web.common import (
     COOKIE_FLAGS,
+    LANGUAGE_COOKIE,
     OFFICERS,
     current_session,
     page,
@@ -31,6 +32,7 @@ from concord.web.common import (
     store_of,
     text_of,
 )
+from concord.web.i18n import available
 from concord.web.sessions import COOKIE
 
 router = APIRouter(prefix="/web", include_in_schema=False)
@@ -40,6 +42,17 @@ LOGIN_CSRF = "concord_login_csrf"
 @router.get("")
 async def root(request: Request) -> Response:
     return redirect("/web/home" if await current_session(request) else "/web/login")
+
+
+@router.get("/language")
+async def language(request: Request, lang: str = "en", back: str = "/web/home") -> Response:
+    """Switch the interface language (a cookie); back to the page it was chosen on."""
+    if lang not in available():
+        lang = "en"
+    target = back if back.startswith("/web/") and "//" not in back else "/web/home"
+    response = redirect(target)
+    response.set_cookie(LANGUAGE_COOKIE, lang, path="/", max_age=365 * 86400, **COOKIE_FLAGS)
+    return response
 
 
 @router.get("/login")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from concord.web.i18n import available, catalogue
+from fastapi.testclient import TestClient
+
+from concord.web.i18n import available, catalogue, choose
 
 
 def test_english_is_there_and_the_fallback() -> None:
@@ -24,6 +26,24 @@ def test_every_template_text_is_in_the_catalogue() -> None:
     keys = {
         k
         for page in templates.rglob("*.html")
-        for k in re.findall(r"t\([\"']([a-z_]+)[\"']\s*[,)]", page.read_text())
+        for k in re.findall(r"(?<![\w.])t\([\"']([a-z_]+)[\"']\s*[,)]", page.read_text())
     }
     assert keys and keys <= set(catalogue("en").texts)
+
+
+def test_the_language_menu_sets_a_cookie_and_goes_back(web: TestClient) -> None:
+    answer = web.get("/web/language", params={"lang": "en", "back": "/web/check"})
+    assert answer.status_code == 303 and answer.headers["location"] == "/web/check"
+    assert "concord_lang=en" in answer.headers["set-cookie"]
+    elsewhere = web.get("/web/language", params={"lang": "en", "back": "//evil.example/"})
+    assert elsewhere.headers["location"] == "/web/home"  # never off the site
+    unknown = web.get("/web/language", params={"lang": "xx"})
+    assert "concord_lang=en" in unknown.headers["set-cookie"]
+
+
+def test_the_browser_language_is_the_default() -> None:
+    assert choose(None, "xx-XX,en;q=0.5") == "en"
+    assert choose("xx", None) == "en"
+    for code in available():
+        assert choose(None, f"{code}-ZZ,en;q=0.1") == code
+        assert choose(code, "en") == code
