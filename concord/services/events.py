@@ -33,3 +33,10 @@ def fetch(store: Store, principal: Principal, after: int, limit: int = 200) -> l
         {**r["payload"], "id": int(r["id"]), "kind": r["kind"], "at": r["at"].isoformat()}
         for r in rows
     ]
+
+
+def head(store: Store) -> int:
+    """Where a stream that wants only what happens from now on starts (the newest
+    event's id, anyone's: ids say nothing about whose they are)."""
+    with store.read() as conn:
+        return events_repo.head(conn)

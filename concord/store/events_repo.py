@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, insert, select, text
+from sqlalchemy import ColumnElement, Connection, func, insert, select, text
 
 from concord.store.changes import ADVISORY_KEY
 from concord.store.store import EVENTS_WRITTEN
@@ -93,3 +93,9 @@ def since(
         select(events).where(events.c.id > after, audience).order_by(events.c.id).limit(limit)
     ).mappings()
     return [dict(r) for r in rows]
+
+
+def head(conn: Connection) -> int:
+    """The newest event's id (0 when none): a stream that starts here tells what happens
+    from now on, nothing older."""
+    return int(conn.execute(select(func.max(events.c.id))).scalar_one() or 0)

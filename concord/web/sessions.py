@@ -54,9 +54,14 @@ def open_session(
     return token, WebSession(int(session_id), principal, csrf)
 
 
-def resolve(store: Store, token: str | None, now: dt.datetime | None = None) -> WebSession:
+def resolve(
+    store: Store, token: str | None, now: dt.datetime | None = None, *, touch: bool = True
+) -> WebSession:
     """The live session of this cookie, marked seen now; Unauthenticated when there is
-    none, it was closed, has been idle too long or is past its end (closed then)."""
+    none, it was closed, has been idle too long or is past its end (closed then).
+    ``touch=False`` leaves it unmarked: a live page's own refreshes (its event stream,
+    its re-rendered rows) are not the officer's activity, so an unattended screen
+    still times out."""
     if not token:
         raise Unauthenticated("log in to continue")
     at = now or dt.datetime.now(dt.UTC)
@@ -80,10 +85,11 @@ def resolve(store: Store, token: str | None, now: dt.datetime | None = None) -> 
     if principal is None:  # disabled meanwhile
         _close(store, int(row["id"]), at)
         raise Unauthenticated("log in to continue")
-    with store.write() as conn:
-        conn.execute(
-            update(web_sessions).where(web_sessions.c.id == row["id"]).values(last_seen_at=at)
-        )
+    if touch:
+        with store.write() as conn:
+            conn.execute(
+                update(web_sessions).where(web_sessions.c.id == row["id"]).values(last_seen_at=at)
+            )
     return WebSession(int(row["id"]), principal, str(row["csrf"]))
 
 

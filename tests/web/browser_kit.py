@@ -41,7 +41,7 @@ def log_in(page: Page, base: str, username: str, secret: str | None = None) -> N
     page.fill("#password", PASSWORD)
     if secret:
         page.fill("#otp", pyotp.TOTP(secret).now())
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")  # not the language menu's button
     expect(page.locator(".account strong")).to_have_text(username)
 
 
