@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     hit_escalation_interval: float = Field(default=30, gt=0)
     # Web sessions: closed after this many idle minutes, and after this many hours.
     web_idle_minutes: float = Field(default=15, gt=0, le=24 * 60)
+    # The largest file the web application's bulk import takes by upload.
+    web_import_max_bytes: int = Field(default=512 * 1024 * 1024, ge=1024)
     web_session_hours: float = Field(default=12, gt=0, le=24 * 7)
     # Event streams wake when this process commits an event (off: they only poll every
     # 0.2 s, as for events other processes write; kept to measure the difference).

@@ -47,6 +47,7 @@ from concord.services.webhook_clock import WebhookClock
 from concord.settings import Settings, get_settings
 from concord.store import Store
 from concord.store.listener import EventListener
+from concord.web import import_jobs
 
 _ERRORS = {
     status: {"model": ErrorResponse, "description": text}
@@ -164,7 +165,11 @@ def create_app(
     app.add_middleware(
         BodyLimit,
         max_bytes=settings.max_body_bytes,
-        larger={"/attachments": attachment_limit(the_store)},
+        larger={
+            "/attachments": attachment_limit(the_store),
+            "/web/messages/attachments": attachment_limit(the_store),
+            "/web/imports": settings.web_import_max_bytes + import_jobs.FORM_OVERHEAD,
+        },
     )
     app.add_middleware(Metrics)
     return app

@@ -44,6 +44,7 @@ def import_objects(
     progress: Callable[[int, int], None] | None = None,
     parallel: bool | None = None,
     bulk: bool | None = None,
+    watch: Callable[[ImportReport], None] | None = None,
 ) -> ImportReport:
     ensure(principal, Action.CREATE, NewRecord(kind.name, principal.country))
     return run_import(
@@ -57,4 +58,5 @@ def import_objects(
         progress=progress,
         parallel=parallel,
         bulk=bulk,
+        watch=watch,
     )

@@ -82,6 +82,7 @@ def import_persons(
     progress: Callable[[int, int], None] | None = None,
     parallel: bool | None = None,
     bulk: bool | None = None,
+    watch: Callable[[ImportReport], None] | None = None,
 ) -> ImportReport:
     """Import ``path`` as person records of ``principal.country``."""
     ensure(principal, Action.CREATE, NewRecord(persons_repo.KIND, principal.country))
@@ -96,4 +97,5 @@ def import_persons(
         progress=progress,
         parallel=parallel,
         bulk=bulk,
+        watch=watch,
     )

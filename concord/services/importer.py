@@ -174,8 +174,12 @@ def run_import(
     progress: Callable[[int, int], None] | None = None,
     parallel: bool | None = None,
     bulk: bool | None = None,
+    watch: Callable[[ImportReport], None] | None = None,
 ) -> ImportReport:
     """Import ``path`` as ``target.kind`` records of ``principal.country``.
+
+    ``watch`` is handed the report (rows read, written, unchanged, rejected so far)
+    after each committed group: the web page's live progress.
 
     ``parallel`` (default: for files over 8 MB) parses and validates in a second
     process while this one writes, so both cores work on a large import.
@@ -218,6 +222,9 @@ def run_import(
                     analysed_at = report.written
                 if progress:
                     progress(group[-1].position, group[-1].size)
+                if watch:
+                    report.rejected = reject.count
+                    watch(report)
     finally:
         reject.close()
         report.rejected = reject.count

@@ -11,6 +11,8 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from sqlalchemy import or_
+
 from concord.domain.objects import Validated
 from concord.domain.principal import Principal
 from concord.policy import Action, NewRecord, ensure
@@ -18,6 +20,16 @@ from concord.services import records
 from concord.store import Store
 from concord.store.kinds import BLANK_RANGE, DOCUMENT, ObjectKind
 
+# Where a search of a kind's records looks, besides the reference: its identifiers
+# as stored (upper case), matched from their start.
+SEARCHED = {
+    "document": ("number",),
+    "blank_range": ("first_serial", "last_serial"),
+    "vehicle": ("vin", "plate"),
+    "firearm": ("serial",),
+    "vessel": ("imo", "hin"),
+    "artwork": ("object_id",),
+}
 _INTERNAL = frozenset({"content_hash", "access_countries", "visibility", "created_by"})
 _ISSUED = (DOCUMENT, BLANK_RANGE)
 
@@ -86,10 +98,16 @@ def list_page(
     after_id: int = 0,
     limit: int = 100,
     review_due: bool = False,
+    search: str | None = None,
 ) -> tuple[list[dict[str, Any]], int | None]:
     """A page of visible records; ``review_due``: only those past their review date
-    (flagged: out of checks until the owner renews them with a new review date)."""
-    where = [kind.table.c.review_date < dt.date.today().isoformat()] if review_due else []
+    (flagged: out of checks until the owner renews them with a new review date);
+    ``search``: only those whose reference or an identifier begins with it."""
+    where: list[Any] = (
+        [kind.table.c.review_date < dt.date.today().isoformat()] if review_due else []
+    )
+    if search:
+        where.append(_search(kind, search))
     rows, cursor = records.list_page(
         store,
         principal,
@@ -101,3 +119,14 @@ def list_page(
         where=where,
     )
     return [view(principal, kind, r) for r in rows], cursor
+
+
+def _search(kind: ObjectKind, text: str) -> Any:
+    def prefix(value: str) -> str:
+        return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+    table = kind.table
+    columns = [
+        table.c[name].like(prefix(text.upper()), escape="\\") for name in SEARCHED[kind.name]
+    ]
+    return or_(table.c.reference.like(prefix(text), escape="\\"), *columns)
