@@ -64,7 +64,7 @@ class PersonChecker:
         candidates = self._candidates(principal, query)
         answer = self._answer(item, parsed, candidates)
         if record_hits:
-            self._record_hits(principal, [answer])
+            self._record_hits(principal, [answer], [query])
         self.store.audit.emit(
             AuditEvent.of(
                 principal,
@@ -83,18 +83,21 @@ class PersonChecker:
         if len(items) > MAX_PERSON_BATCH:
             raise InvalidInput(f"at most {MAX_PERSON_BATCH} persons a batch", field="items")
         answers: list[dict[str, Any]] = []
+        queries: list[PersonQuery | None] = []
         summaries: list[dict[str, Any]] = []
         for position, item in enumerate(items):
             try:
                 parsed = parse_person_item(item, field_prefix=f"items[{position}].")
             except ConcordError as exc:
                 answers.append({"qid": _qid(item), "error": exc.as_dict(), "candidates": []})
+                queries.append(None)
                 summaries.append({"qid": _qid(item), "error": exc.code})
                 continue
             candidates = self._candidates(principal, parsed.query)
             answers.append(self._answer(item, parsed, candidates))
+            queries.append(parsed.query)
             summaries.append({"qid": _qid(item), **_summary(parsed.query, candidates)})
-        self._record_hits(principal, answers)
+        self._record_hits(principal, answers, queries)
         hits = sum(1 for a in answers if a.get("verdict") == "hit")
         self.store.audit.emit(
             AuditEvent.of(
@@ -109,21 +112,32 @@ class PersonChecker:
         )
         return answers
 
-    def _record_hits(self, principal: Principal, answers: list[dict[str, Any]]) -> None:
-        """A hit (not a possible) on a notice's subject becomes a hit the owner answers."""
-        found = [a for a in answers if a.get("verdict") == "hit" and a.get("notice")]
+    def _record_hits(
+        self,
+        principal: Principal,
+        answers: list[dict[str, Any]],
+        queries: Sequence[PersonQuery | None],
+    ) -> None:
+        """A hit (not a possible) on a notice's subject becomes a hit the owner answers,
+        with what was checked and the score: the owner compares them with its record
+        to confirm or deny."""
+        found = [
+            (a, q) for a, q in zip(answers, queries, strict=True)
+            if a.get("verdict") == "hit" and a.get("notice") and q is not None
+        ]  # fmt: skip
         if not found:
             return
         now = dt.datetime.now(dt.UTC)
         with self.store.write() as conn:
-            for answer in found:
+            for answer, query in found:
+                best = answer["candidates"][0]
                 answer["hit_id"] = open_hit(
                     conn,
                     self.store.settings,
                     principal,
                     kind=KIND,
-                    record=answer["candidates"][0],
-                    query={"qid": answer["qid"]},
+                    record=best,
+                    query={"qid": answer["qid"], **_checked(query), "score": best["score"]},
                     notice=answer["notice"],
                     at=now,
                 )
@@ -261,7 +275,7 @@ def _zone_item(item: Mapping[str, Any], field_prefix: str) -> PersonItem:
 
 
 def _checked(query: PersonQuery) -> dict[str, Any]:
-    """The fields read from the zone, as they were checked."""
+    """The fields as they were checked (read from the zone, or typed)."""
     facts = query.facts
     return {
         "name": query.name.text,

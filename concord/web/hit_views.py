@@ -30,14 +30,19 @@ def when(value: Any, now: dt.datetime) -> str:
 
 
 def checked(query: Mapping[str, Any]) -> str:
-    """The identifiers the check gave, as ``vin 1M8…; document C01X00T47 FRA``."""
+    """What the check gave, as ``vin 1M8…; document C01X00T47 FRA`` or ``name Karim
+    Benali; dob 1985-06-01; score 0.97``."""
     parts: list[str] = []
     for key, value in query.items():
-        if key == "qid" or value in (None, "", {}):
+        if key == "qid" or value in (None, "", {}, []):
             continue
         if isinstance(value, Mapping):
             inner = " ".join(str(v) for v in value.values() if v not in (None, ""))
             parts.append(f"{key} {inner}")
+        elif isinstance(value, list):
+            parts.append(f"{key} {', '.join(str(v) for v in value)}")
+        elif isinstance(value, float):
+            parts.append(f"{key} {value:.2f}")
         else:
             parts.append(f"{key} {value}")
     return "; ".join(parts)

@@ -28,3 +28,6 @@ def test_hit_answer_and_command_centre(client: TestClient, world: World) -> None
     assert done.status_code == 200 and done.json()["status"] == "confirmed"
     seen = client.get(f"/hits/{hit_id}", headers=bearer(world.frontline_a.token)).json()
     assert seen["status"] == "confirmed"  # the checking officer sees each step
+    checked = seen["query"]  # what the owner compared with its record
+    assert checked["name"] == "BENALI, Karim" and checked["dob"] == "1985-06-01"
+    assert 0.5 < checked["score"] <= 1.0
