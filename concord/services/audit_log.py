@@ -28,17 +28,19 @@ def query(
     until: str | None = None,
     after_seq: int = 0,
     limit: int = 100,
+    before_seq: int | None = None,
 ) -> tuple[list[dict[str, Any]], int | None]:
-    """Events by filters, oldest first, with the next cursor. Reading the log is itself audited."""
+    """Events by filters, oldest first, with the next cursor; given ``before_seq``, the
+    events below it newest first (the web page's order), the cursor the next
+    ``before_seq``. Reading the log is itself audited."""
     ensure(principal, Action.READ, AuditLog())
     if not 1 <= limit <= 1000:
         raise InvalidInput("must be between 1 and 1000", field="limit")
-    stmt = (
-        select(audit_events)
-        .where(audit_events.c.seq > after_seq)
-        .order_by(audit_events.c.seq)
-        .limit(limit)
-    )
+    seq = audit_events.c.seq
+    if before_seq is None:
+        stmt = select(audit_events).where(seq > after_seq).order_by(seq).limit(limit)
+    else:
+        stmt = select(audit_events).where(seq < before_seq).order_by(seq.desc()).limit(limit)
     filters = {
         "action": action,
         "actor": actor,

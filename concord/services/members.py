@@ -34,10 +34,18 @@ def get_country(store: Store, principal: Principal, code: str) -> dict[str, Any]
 
 
 def set_status(
-    store: Store, principal: Principal, code: str, status: str, ncb_name: str | None = None
+    store: Store,
+    principal: Principal,
+    code: str,
+    status: str,
+    ncb_name: str | None = None,
+    reason: str | None = None,
 ) -> dict[str, Any]:
-    """Admit, suspend or remove a member; suspension cuts its principals off at once."""
+    """Admit, suspend or remove a member; suspension cuts its principals off at once.
+    ``reason`` (why, for the audit log) is kept with the change."""
     code = normalise_country(code, "code")
+    if reason is not None and len(reason) > 1000:
+        raise InvalidInput("at most 1000 characters", field="reason")
     ensure(principal, Action.UPDATE, CountryRef(code))
     new = _status(status)
     with store.write() as conn:
@@ -62,6 +70,7 @@ def set_status(
             resource_id=code,
             old=row["status"],
             new=new.value,
+            **({"reason": reason} if reason else {}),
         )
     )
     return dict(updated) if updated else {}

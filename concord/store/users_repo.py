@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import Connection, RowMapping, insert, select, update
 
-from concord.store.tables import countries, tokens, users
+from concord.store.tables import countries, tokens, users, web_sessions
 
 
 def insert_user(
@@ -123,8 +123,16 @@ def revoke_token(conn: Connection, token_id: int) -> None:
 
 
 def revoke_all(conn: Connection, user_id: int) -> None:
+    """Every API token of the user, and every open web session (a disabled account
+    re-enabled later starts afresh: no old cookie comes back to life)."""
+    at = dt.datetime.now(dt.UTC)
     conn.execute(
         update(tokens)
         .where(tokens.c.user_id == user_id, tokens.c.revoked_at.is_(None))
-        .values(revoked_at=dt.datetime.now(dt.UTC))
+        .values(revoked_at=at)
+    )
+    conn.execute(
+        update(web_sessions)
+        .where(web_sessions.c.user_id == user_id, web_sessions.c.closed_at.is_(None))
+        .values(closed_at=at)
     )
