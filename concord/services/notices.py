@@ -484,6 +484,25 @@ def compliance(
     return _report_dict(row, report)
 
 
+def preview(
+    store: Store,
+    principal: Principal,
+    data: NoticeInput,
+    rulebook: RuleBook,
+    duplicates: DuplicateFinder | None = None,
+    notice_id: int = 0,
+) -> dict[str, Any]:
+    """The rules' verdict on a request not yet saved (the draft form's live feedback):
+    the same facts and rules as at submission; nothing is written. ``notice_id`` is the
+    draft being edited, so that it is not reported as its own duplicate."""
+    ensure(principal, Action.CREATE, NewRecord(KIND, principal.country))
+    _checked_subject(store, principal, data)
+    row = {"id": notice_id, "owner": principal.country, **_row(data)}
+    with store.read() as conn:
+        report = rulebook.evaluate(facts_of(conn, row, duplicates))
+    return _report_dict(row, report)
+
+
 def _report_dict(row: Mapping[str, Any], report: ComplianceReport) -> dict[str, Any]:
     out = report.as_dict()
     missing = _missing_programme(row)
@@ -861,6 +880,7 @@ __all__ = [
     "get",
     "list_page",
     "move",
+    "preview",
     "review_queue",
     "sweep",
     "update",

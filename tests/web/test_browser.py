@@ -67,7 +67,7 @@ def test_a_check_that_hits_and_a_log_in_with_the_second_factor(
         ncb.goto(f"{base}/web/login")
         ncb.fill("#username", "ncb.deu")
         ncb.fill("#password", PASSWORD)
-        ncb.click("button[type=submit]")
+        ncb.click("main button[type=submit]")
         expect(ncb.locator(".error")).to_contain_text("authenticator")
         log_in(ncb, base, "ncb.deu", secret)
         ncb.screenshot(path=str(shots / "home-ncb.png"))
