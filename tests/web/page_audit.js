@@ -36,7 +36,10 @@
   }
   const focusable = [...document.querySelectorAll("a[href], button, input:not([type=hidden]), select, textarea, summary")]
     .filter((el) => !el.disabled && visible(el) && !el.closest("[hidden]"));
-  const unreachable = focusable.filter((el) => el.tabIndex < 0).map((el) => el.outerHTML.slice(0, 80));
+  // A second link to the same place may stay out of the Tab order (one stop per row).
+  const reachedHrefs = new Set(focusable.filter((el) => el.tabIndex >= 0 && el.href).map((el) => el.href));
+  const unreachable = focusable.filter((el) => el.tabIndex < 0 && !(el.href && reachedHrefs.has(el.href)))
+    .map((el) => el.outerHTML.slice(0, 80));
   const unlabelled = [...document.querySelectorAll("input:not([type=hidden]):not([type=submit]), select, textarea")]
     .filter((el) => visible(el) && !(el.labels && el.labels.length) && !el.getAttribute("aria-label")
       && !el.getAttribute("aria-labelledby"))

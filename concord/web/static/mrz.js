@@ -147,6 +147,7 @@
     const pointAt = result.problem ? [result.problem] : failed;
     const zone = document.createElement("pre");
     zone.className = "mrz-lines";
+    zone.dir = "ltr"; // the zone reads left to right in every language: its '<' must not flip
     result.rows.forEach((row, index) => {
       for (let i = 0; i < row.length; i++) {
         const bad = pointAt.some((c) => c.line === index + 1 && c.position === i + 1);
