@@ -172,7 +172,7 @@ def _browser(base: str, password: str, zone: list[str], rounds: int) -> list[lis
         page.goto(f"{base}/web/login")
         page.fill("#username", OFFICER)
         page.fill("#password", password)
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")
         page.wait_for_url(f"{base}/web/home")
 
         def once() -> None:

@@ -217,6 +217,13 @@ def demo(
         f"  curl -H 'Authorization: Bearer {sample.token}' 'http://127.0.0.1:8000/persons?limit=3'"
         "\n  OpenAPI: http://127.0.0.1:8000/docs\n"
     )
+    print(
+        "Web application: http://localhost:8000/web (localhost: its cookies are Secure)\n"
+        f"  {officer.username} / {officer.password} checks at the counter; NCB, GS and CCF "
+        "staff add the code of an authenticator enrolled with their secret above\n"
+        "  messages open in the browser with the country's key files from var/demo-keys/<CODE>/ "
+        "and the passphrase in var/demo-keys/passphrase\n"
+    )
 
 
 def _print_notices(seeded: NoticeSummary) -> None:

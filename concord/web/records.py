@@ -236,6 +236,18 @@ async def show(request: Request, kind_path: str, record_id: RecordId, done: str 
 @router.post("/records/{kind_path}/{record_id}")
 async def edit(request: Request, kind_path: str, record_id: RecordId) -> Response:
     """Replace the record's content; its access restriction stays as it is."""
+    return await _replace(request, kind_path, record_id, content=True)
+
+
+@router.post("/records/{kind_path}/{record_id}/access")
+async def restrict(request: Request, kind_path: str, record_id: RecordId) -> Response:
+    """Set or clear who besides the owner may see the record; the content stays."""
+    return await _replace(request, kind_path, record_id, content=False)
+
+
+async def _replace(request: Request, kind_path: str, record_id: int, *, content: bool) -> Response:
+    """Save the record with the posted content (``content``) or the posted access,
+    the other part as stored: there is one update service, so one audited write."""
     session = await require(request, Role.NCB)
     posted = await posted_form(request, session)
     store, principal = store_of(request), session.principal
@@ -244,8 +256,8 @@ async def edit(request: Request, kind_path: str, record_id: RecordId) -> Respons
         current = await run_in_threadpool(_own, store, principal, kind, record_id)
     except NotFound as exc:
         return _not_found(request, session, exc.message)
-    form = forms.typed(kind, posted)
-    access = forms.filled_access(current)
+    form = forms.typed(kind, posted) if content else forms.filled(kind, current)
+    access = forms.filled_access(current) if content else forms.typed_access(posted)
     body = forms.body(kind, form, forms.access_body(access))
     try:
         saved = await run_in_threadpool(_save, store, principal, kind, record_id, body)
@@ -255,31 +267,8 @@ async def edit(request: Request, kind_path: str, record_id: RecordId) -> Respons
             request, session, kind, record=current, form=form, access=access,
             errors=forms.errors_of(kind, exc), status_code=status,
         )  # fmt: skip
-    return _after_save(request, session, kind, saved, "saved")
-
-
-@router.post("/records/{kind_path}/{record_id}/access")
-async def restrict(request: Request, kind_path: str, record_id: RecordId) -> Response:
-    """Set or clear who besides the owner may see the record; the content stays."""
-    session = await require(request, Role.NCB)
-    posted = await posted_form(request, session)
-    store, principal = store_of(request), session.principal
-    try:
-        kind = _kind(kind_path)
-        current = await run_in_threadpool(_own, store, principal, kind, record_id)
-    except NotFound as exc:
-        return _not_found(request, session, exc.message)
-    form = forms.filled(kind, current)
-    access = forms.typed_access(posted)
-    body = forms.body(kind, form, forms.access_body(access))
-    try:
-        await run_in_threadpool(_save, store, principal, kind, record_id, body)
-    except (ConcordError, ValidationError) as exc:
-        status = exc.status if isinstance(exc, ConcordError) else 422
-        return _form_page(
-            request, session, kind, record=current, form=form, access=access,
-            errors=forms.errors_of(kind, exc), status_code=status,
-        )  # fmt: skip
+    if content:
+        return _after_save(request, session, kind, saved, "saved")
     return redirect(f"/web/records/{kind.path}/{record_id}?done=restricted")
 
 
