@@ -4,14 +4,13 @@ own router, templates folder, catalogue file and stylesheet."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from starlette.staticfiles import StaticFiles
 
 
-def install(app: FastAPI) -> None:
-    """Mount every page, the static files and the pages' error answers."""
+def routers() -> list[APIRouter]:
+    """Every area's router."""
     from concord.web import (
-        common,
         dashboard,
         hits,
         imports,
@@ -24,9 +23,17 @@ def install(app: FastAPI) -> None:
         users,
     )
 
-    for module in (
+    modules = (
         pages, hits, records, imports, notices, review, messages, users, secretariat, dashboard
-    ):  # fmt: skip
-        app.include_router(module.router)
+    )  # fmt: skip
+    return [module.router for module in modules]
+
+
+def install(app: FastAPI) -> None:
+    """Mount every page, the static files and the pages' error answers."""
+    from concord.web import common
+
+    for router in routers():
+        app.include_router(router)
     app.mount("/web/static", StaticFiles(directory=common.STATIC), name="web-static")
     common.install(app)

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from typing import Annotated
 
 import segno
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
@@ -30,6 +31,7 @@ from concord.web.common import page, posted_form, redirect, require, store_of, t
 from concord.web.sessions import WebSession
 
 router = APIRouter(prefix="/web", include_in_schema=False)
+UserId = Annotated[int, Path(ge=1, le=2**31 - 1)]  # the column's range: larger is 422, not 500
 ADMINS = (Role.NCB, Role.GS)
 DONE = frozenset({"disabled", "enabled"})
 FIELDS = ("username", "display_name", "role", "country")
@@ -135,7 +137,7 @@ def _placed(request: Request, exc: ConcordError) -> tuple[dict[str, str], str | 
 
 
 @router.get("/users/{user_id}")
-async def user_page(request: Request, user_id: int) -> Response:
+async def user_page(request: Request, user_id: UserId) -> Response:
     session = await require(request, *ADMINS)
     done = request.query_params.get("done")
     return await _user(request, session, user_id, notice_key=done if done in DONE else None)
@@ -172,7 +174,7 @@ def _confirmed(posted: FormData) -> None:
 
 
 @router.post("/users/{user_id}/{action}")
-async def act(request: Request, user_id: int, action: str) -> Response:
+async def act(request: Request, user_id: UserId, action: str) -> Response:
     """disable, enable, password (a new temporary one) or second-factor (a new secret)."""
     session = await require(request, *ADMINS)
     posted = await posted_form(request, session)

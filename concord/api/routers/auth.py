@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from concord.api.deps import PrincipalDep, StoreDep
+from concord.api.deps import PrincipalDep, SmallId, StoreDep
 from concord.api.schemas import LoginRequest, Me, TokenCreate, TokenInfo, TokenIssued
 from concord.policy import Action, TokenRef, ensure
 from concord.services import auth
@@ -52,5 +52,5 @@ def list_tokens(principal: PrincipalDep, store: StoreDep) -> list[TokenInfo]:
 
 
 @router.delete("/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT)
-def revoke(token_id: int, principal: PrincipalDep, store: StoreDep) -> None:
+def revoke(token_id: SmallId, principal: PrincipalDep, store: StoreDep) -> None:
     auth.revoke_token(store, principal, token_id)

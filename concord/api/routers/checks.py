@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from concord.api.deps import PrincipalDep, StoreDep
+from concord.api.deps import BigId, PrincipalDep, StoreDep
 from concord.api.schemas import BatchCheckRequest, CheckQuery
 from concord.services import hits
 from concord.services.checks import Checker
@@ -76,5 +76,5 @@ def list_hits(
 
 
 @router.get("/hits/{hit_id}")
-def get_hit(hit_id: int, principal: PrincipalDep, store: StoreDep) -> dict[str, Any]:
+def get_hit(hit_id: BigId, principal: PrincipalDep, store: StoreDep) -> dict[str, Any]:
     return hits.get_hit(store, principal, hit_id)

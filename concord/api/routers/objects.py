@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, status
 
-from concord.api.deps import PrincipalDep, StoreDep
+from concord.api.deps import BigId, PrincipalDep, StoreDep
 from concord.domain.countries import normalise_country
 from concord.services import objects
 from concord.store.kinds import OBJECT_KINDS, ObjectKind
@@ -49,19 +49,19 @@ def _router(kind: ObjectKind) -> APIRouter:
         return {"items": items, "next_cursor": next_cursor}
 
     @router.get("/{record_id}", summary=f"Read a {kind.name}")
-    def get(record_id: int, principal: PrincipalDep, store: StoreDep) -> dict[str, Any]:
+    def get(record_id: BigId, principal: PrincipalDep, store: StoreDep) -> dict[str, Any]:
         return objects.get(store, principal, kind, record_id)
 
     @router.put("/{record_id}", summary=f"Replace a {kind.name} (owner's NCB)")
     def replace(
-        record_id: int, body: RecordBody, principal: PrincipalDep, store: StoreDep
+        record_id: BigId, body: RecordBody, principal: PrincipalDep, store: StoreDep
     ) -> dict[str, Any]:
         return objects.update(store, principal, kind, record_id, body)
 
     @router.delete(
         "/{record_id}", status_code=status.HTTP_204_NO_CONTENT, summary=f"Delete a {kind.name}"
     )
-    def delete(record_id: int, principal: PrincipalDep, store: StoreDep) -> None:
+    def delete(record_id: BigId, principal: PrincipalDep, store: StoreDep) -> None:
         objects.delete(store, principal, kind, record_id)
 
     return router

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from concord.api.deps import PrincipalDep, StoreDep
+from concord.api.deps import BigId, PrincipalDep, StoreDep
 from concord.api.schemas import PersonOut, PersonPage
 from concord.domain.countries import normalise_country
 from concord.domain.persons import PersonInput
@@ -43,18 +43,18 @@ def list_persons(
 
 
 @router.get("/{record_id}", response_model=PersonOut)
-def get(record_id: int, principal: PrincipalDep, store: StoreDep) -> PersonOut:
+def get(record_id: BigId, principal: PrincipalDep, store: StoreDep) -> PersonOut:
     return PersonOut.model_validate(persons.get(store, principal, record_id))
 
 
 @router.put("/{record_id}", response_model=PersonOut)
 def replace(
-    record_id: int, body: PersonInput, principal: PrincipalDep, store: StoreDep
+    record_id: BigId, body: PersonInput, principal: PrincipalDep, store: StoreDep
 ) -> PersonOut:
     """Replace a record's content (owner's NCB only)."""
     return PersonOut.model_validate(persons.update(store, principal, record_id, body))
 
 
 @router.delete("/{record_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete(record_id: int, principal: PrincipalDep, store: StoreDep) -> None:
+def delete(record_id: BigId, principal: PrincipalDep, store: StoreDep) -> None:
     persons.delete(store, principal, record_id)

@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 from fastapi import APIRouter, status
 
-from concord.api.deps import PrincipalDep, StoreDep
+from concord.api.deps import PrincipalDep, SmallId, StoreDep
 from concord.api.schemas import SecondFactorOut, UserCreate, UserOut
 from concord.services import users
 
@@ -33,17 +33,17 @@ def list_users(principal: PrincipalDep, store: StoreDep) -> list[UserOut]:
 
 
 @router.get("/{user_id}", response_model=UserOut)
-def get(user_id: int, principal: PrincipalDep, store: StoreDep) -> UserOut:
+def get(user_id: SmallId, principal: PrincipalDep, store: StoreDep) -> UserOut:
     return UserOut(**asdict(users.get_user(store, principal, user_id)))
 
 
 @router.post("/{user_id}/disable", response_model=UserOut)
-def disable(user_id: int, principal: PrincipalDep, store: StoreDep) -> UserOut:
+def disable(user_id: SmallId, principal: PrincipalDep, store: StoreDep) -> UserOut:
     return UserOut(**asdict(users.set_active(store, principal, user_id, False)))
 
 
 @router.post("/{user_id}/enable", response_model=UserOut)
-def enable(user_id: int, principal: PrincipalDep, store: StoreDep) -> UserOut:
+def enable(user_id: SmallId, principal: PrincipalDep, store: StoreDep) -> UserOut:
     return UserOut(**asdict(users.set_active(store, principal, user_id, True)))
 
 
@@ -52,7 +52,9 @@ def enable(user_id: int, principal: PrincipalDep, store: StoreDep) -> UserOut:
     response_model=SecondFactorOut,
     status_code=status.HTTP_201_CREATED,
 )
-def enrol_second_factor(user_id: int, principal: PrincipalDep, store: StoreDep) -> SecondFactorOut:
+def enrol_second_factor(
+    user_id: SmallId, principal: PrincipalDep, store: StoreDep
+) -> SecondFactorOut:
     """Enrol (or replace) the account's authenticator; the secret is shown this once.
     NCB, General Secretariat and CCF staff cannot log in without it."""
     return SecondFactorOut(**users.enrol_second_factor(store, principal, user_id))
