@@ -32,7 +32,8 @@
     const bg = background(el);
     const [hi, lo] = [luminance(fg), luminance(bg)].sort((a, b) => b - a);
     const ratio = (hi + 0.05) / (lo + 0.05);
-    if (ratio < 4.5) contrast.push(`${el.tagName.toLowerCase()}.${el.className}: "${text.slice(0, 40)}" ${ratio.toFixed(2)}:1`);
+    // WCAG AAA (7:1): readable at a counter in bright light.
+    if (ratio < 7) contrast.push(`${el.tagName.toLowerCase()}.${el.className}: "${text.slice(0, 40)}" ${ratio.toFixed(2)}:1`);
   }
   const focusable = [...document.querySelectorAll("a[href], button, input:not([type=hidden]), select, textarea, summary")]
     .filter((el) => !el.disabled && visible(el) && !el.closest("[hidden]"));

@@ -1,7 +1,7 @@
 """Usable at a counter and at a desk: every screen of every role, in a real Chromium at
-tablet size, has text that stands out from its background (WCAG AA contrast, 4.5:1),
-no sideways scrolling, a label on every field, and every control reachable and
-visibly focused with the Tab key alone."""
+tablet size, has text that stands out from its background even in bright light (WCAG
+AAA contrast, 7:1), no sideways scrolling, a label on every field, and every control
+reachable and visibly focused with the Tab key alone."""
 
 from __future__ import annotations
 
