@@ -35,14 +35,27 @@ def view(row: Any) -> dict[str, Any]:
 
 
 def list_hits(
-    store: Store, principal: Principal, *, after_id: int = 0, limit: int = 100
+    store: Store,
+    principal: Principal,
+    *,
+    after_id: int = 0,
+    limit: int = 100,
+    statuses: tuple[str, ...] | None = None,
+    newest_first: bool = False,
 ) -> tuple[list[dict[str, Any]], int | None]:
-    """Hits on the caller's country's records and hits by its officers, oldest first."""
+    """Hits on the caller's country's records and hits by its officers, oldest first
+    (``newest_first``: the latest ``limit``, no cursor), of ``statuses`` only when given:
+    a queue reads its open hits, not the country's whole history."""
     if not 1 <= limit <= 500:
         raise InvalidInput("must be between 1 and 500", field="limit")
     if not principal.in_good_standing or principal.role is Role.PARTNER:
         raise Forbidden("not allowed to see hits")
-    query = select(hits).where(hits.c.id > after_id).order_by(hits.c.id).limit(limit)
+    if newest_first:
+        query = select(hits).order_by(hits.c.id.desc()).limit(limit)
+    else:
+        query = select(hits).where(hits.c.id > after_id).order_by(hits.c.id).limit(limit)
+    if statuses is not None:
+        query = query.where(hits.c.status.in_(statuses))
     if principal.role is Role.FRONTLINE:
         query = query.where(hits.c.checked_by == principal.user_id)
     elif principal.role not in (Role.GS, Role.CCF):
@@ -54,7 +67,8 @@ def list_hits(
     store.audit.emit(
         AuditEvent.of(principal, "hit.list", resource="hit", ids=[r["id"] for r in rows])
     )
-    return [view(r) for r in rows], (rows[-1]["id"] if len(rows) == limit else None)
+    more = len(rows) == limit and not newest_first
+    return [view(r) for r in rows], (rows[-1]["id"] if more else None)
 
 
 def get_hit(store: Store, principal: Principal, hit_id: int) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from typing import Any
 from concord.web.i18n import Catalogue
 
 OPEN = ("new", "confirmed")
+CLOSED = ("not_same", "resolved")
 RECENT_CLOSED = 20  # answered or resolved hits the queue still shows, newest first
 
 

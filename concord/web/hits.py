@@ -193,8 +193,15 @@ def _queue_tables(store: Store, principal: Principal) -> dict[str, Any]:
     found: list[dict[str, Any]] = []
     after: int | None = 0
     while after is not None:
-        batch, after = hits.list_hits(store, principal, after_id=after, limit=500)
+        batch, after = hits.list_hits(
+            store, principal, after_id=after, limit=500, statuses=hit_views.OPEN
+        )
         found += batch
+    # The latest closed ones (each table keeps its newest RECENT_CLOSED).
+    latest, _ = hits.list_hits(
+        store, principal, limit=100, statuses=hit_views.CLOSED, newest_first=True
+    )
+    found += latest
     now = dt.datetime.now(dt.UTC)
     ours = [h for h in found if h["owner"] == principal.country]
     by_us = [h for h in found if h["owner"] != principal.country]

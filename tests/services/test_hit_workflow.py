@@ -186,3 +186,22 @@ def test_a_kind_of_record_can_be_made_urgent_in_the_settings(
             .one()
         )
     assert row["urgency"] == "urgent" and row["due_at"] - row["at"] == dt.timedelta(minutes=10)
+
+
+def test_hits_are_listed_by_status_and_newest_first(store: Store) -> None:
+    """What a queue reads: its open hits, and the latest closed ones, not every hit."""
+    for name in ("Jürgen Adler", "Karl Brenner", "Dieter Claus"):
+        _wanted(store, name, "red")
+    first, second, third = (
+        _hit(store, n) for n in ("Juergen Adler", "Karl Brenner", "Dieter Claus")
+    )
+    hit_workflow.answer(store, DEU, second["id"], Answer(answer="not_same"))
+    open_, cursor = hits_service.list_hits(store, DEU, statuses=("new", "confirmed"))
+    assert [h["id"] for h in open_] == [first["id"], third["id"]] and cursor is None
+    closed, cursor = hits_service.list_hits(
+        store, DEU, statuses=("not_same", "resolved"), newest_first=True, limit=1
+    )
+    assert [h["id"] for h in closed] == [second["id"]] and cursor is None
+    latest, cursor = hits_service.list_hits(store, DEU, newest_first=True, limit=2)
+    assert [h["id"] for h in latest] == [third["id"], second["id"]] and cursor is None
+    assert hits_service.list_hits(store, USA, statuses=("new",))[0] == []  # not USA's
