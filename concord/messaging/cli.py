@@ -22,7 +22,7 @@ from concord.messaging.client import MessagingClient, Opened, PlatformError
 from concord.messaging.keys import PrivateKeys
 
 messages_app = typer.Typer(
-    help="Secure messages from the NCB's side: seal, send, receive, open.",
+    help="Secure messages from the NCB's side: seal, send, receive, open, reread.",
     no_args_is_help=True,
 )
 console = Console(stderr=True)
@@ -153,12 +153,37 @@ def inbox(
         raise typer.Exit(1)
 
 
-def _show(opened: Opened) -> None:
+@messages_app.command("sent")
+def sent(
+    country: Country,
+    directory: KeysDir,
+    cursor: Annotated[int, typer.Option(help="start after this cursor")] = 0,
+    thread: Annotated[str | None, typer.Option(help="only this thread")] = None,
+    api: Api = "http://127.0.0.1:8000",
+) -> None:
+    """Verify and open the messages the NCB sent (with each envelope's sender's copy),
+    and show their receipts; one sealed before senders kept a copy, or changed, is
+    shown as refused (exit code 1 if any was)."""
+    refused = 0
+    with _session(api, directory, country) as (client, own):
+        for message in client.sent(cursor, thread):
+            opened = client.open(message, own)
+            _show(opened, sent=True)
+            if opened.letter is None:
+                refused += 1
+            for receipt in message["receipts"]:
+                state = "read" if receipt["read_at"] else "delivered"
+                state = state if receipt["delivered_at"] else "not delivered"
+                out.print(f"    {receipt['recipient']}: {state}")
+    if refused:
+        console.print(f"[red]{refused} message(s) refused[/red]")
+        raise typer.Exit(1)
+
+
+def _show(opened: Opened, *, sent: bool = False) -> None:
     message = opened.message
-    head = (
-        f"{message['message_id']}  from {message['sender']}  {message['priority']}"
-        f"  {message['sent_at']}"
-    )
+    party = f"to {', '.join(message['recipients'])}" if sent else f"from {message['sender']}"
+    head = f"{message['message_id']}  {party}  {message['priority']}  {message['sent_at']}"
     if opened.letter is None:
         out.print(f"[red]REFUSED[/red] {head}: {opened.refused}")
         return

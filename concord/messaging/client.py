@@ -6,6 +6,7 @@ the platform carries ciphertext alone. Sending retries the same envelope on a
 network failure (the platform answers the stored copy, never a second one).
 Opening verifies the sender's signature against the directory; a message that
 fails is reported as refused, with the reason, never shown as if it were sound.
+The sender opens what it sent with the envelope's sender's copy (``sent``).
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ class PlatformError(ConcordError):
 
 @dataclass(frozen=True, slots=True)
 class Opened:
-    """A message as its recipient sees it: the letter, or why it was refused."""
+    """A message as its recipient (or its sender) sees it: the letter, or why it was
+    refused."""
 
     message: dict[str, Any]
     letter: Letter | None
@@ -191,8 +193,16 @@ class MessagingClient:
 
     def inbox(self, cursor: int = 0, thread: str | None = None) -> Iterator[dict[str, Any]]:
         """Every message to this NCB after ``cursor`` (fetching records delivery)."""
+        return self._box("in", cursor, thread)
+
+    def sent(self, cursor: int = 0, thread: str | None = None) -> Iterator[dict[str, Any]]:
+        """Every message this NCB sent after ``cursor``, with its receipts; ``open``
+        opens one with its sender's copy."""
+        return self._box("out", cursor, thread)
+
+    def _box(self, which: str, cursor: int, thread: str | None) -> Iterator[dict[str, Any]]:
         while True:
-            params: dict[str, Any] = {"box": "in", "cursor": cursor, "limit": 100}
+            params: dict[str, Any] = {"box": which, "cursor": cursor, "limit": 100}
             if thread:
                 params["thread"] = thread
             page = self._call("GET", "/messages", params=params).json()
@@ -206,7 +216,8 @@ class MessagingClient:
         return dict(self._call("GET", f"/messages/{message_id}").json())
 
     def open(self, message: dict[str, Any], me: PrivateKeys) -> Opened:
-        """Verify and decrypt; a failure is an answer (``refused``), not an exception."""
+        """Verify and decrypt (a message ``me`` sent: with its sender's copy); a failure
+        is an answer (``refused``), not an exception."""
         try:
             envelope = Envelope.from_json(message["envelope"])
             content = open_envelope(envelope, me, self.sender_keys(envelope))

@@ -3,11 +3,19 @@
 The content is encrypted once (ChaCha20-Poly1305 under a random key, the header
 as associated data); the key is then wrapped for each recipient with a fresh
 X25519 exchange against the recipient's public key, through HKDF-SHA256 bound to
-the message id and both public keys. The sender signs, with Ed25519, the header
-and the digests of the content and of every wrapped key, so nothing in an
-envelope can change unnoticed: a flipped bit in the content, a wrapped key, the
+the message id and both public keys. The key is wrapped the same way once more
+for the sender's own encryption key (the *sender's copy*, ``sender_copy``), so the
+sender can reread what it sent; this makes the sender no recipient (``recipients``
+are the keys of ``wrapped`` alone, and the platform delivers to them only). The
+sender signs, with Ed25519, the header and the digests of the content, of every
+wrapped key and of the sender's copy, so nothing in an envelope can change
+unnoticed: a flipped bit in the content, a wrapped key, the sender's copy, the
 header or the signature is refused. The platform stores envelopes and can verify
 who sent them, but holds no key that opens them.
+
+The sender's copy is optional (envelopes sealed before it existed have none, and
+are still version 1): it enters the signed bytes only when present, so an older
+envelope verifies byte for byte as it did, and only its recipients open it.
 """
 
 from __future__ import annotations
@@ -57,15 +65,19 @@ class Envelope:
     ciphertext: bytes
     wrapped: dict[str, dict[str, str]]  # recipient country -> key fingerprint, ephemeral, key
     signature: bytes
+    sender_copy: dict[str, str] | None = None  # the key wrapped for the sender itself
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "version": VERSION,
             "header": self.header,
             "ciphertext": _b64(self.ciphertext),
             "wrapped": self.wrapped,
             "signature": _b64(self.signature),
         }
+        if self.sender_copy is not None:
+            out["sender_copy"] = self.sender_copy
+        return out
 
     @classmethod
     def from_json(cls, data: object) -> Envelope:
@@ -74,7 +86,18 @@ class Envelope:
         header, wrapped = data.get("header"), data.get("wrapped")
         if not isinstance(header, dict) or not isinstance(wrapped, dict):
             raise InvalidInput("header and wrapped keys are objects", field="envelope")
-        return cls(header, _unb64(data.get("ciphertext")), wrapped, _unb64(data.get("signature")))
+        sender_copy = data.get("sender_copy")
+        if "sender_copy" in data and not (
+            isinstance(sender_copy, dict) and all(isinstance(v, str) for v in sender_copy.values())
+        ):
+            raise InvalidInput("the sender's copy is an object of text", field="sender_copy")
+        return cls(
+            header,
+            _unb64(data.get("ciphertext")),
+            wrapped,
+            _unb64(data.get("signature")),
+            sender_copy,
+        )
 
     @property
     def sender(self) -> str:
@@ -111,8 +134,9 @@ def seal(
     created: str,
     attachments: Sequence[Blob] = (),
 ) -> Envelope:
-    """Encrypt ``content`` for each recipient and sign the whole, with the digest of
-    each attachment sealed beforehand (``attachments.seal_stream``)."""
+    """Encrypt ``content`` for each recipient, and for the sender's own encryption key
+    (the sender's copy), and sign the whole, with the digest of each attachment
+    sealed beforehand (``attachments.seal_stream``)."""
     if not recipients:
         raise InvalidInput("at least one recipient", field="recipients")
     header: dict[str, Any] = {
@@ -128,8 +152,9 @@ def seal(
     nonce = os.urandom(12)
     ciphertext = nonce + ChaCha20Poly1305(content_key).encrypt(nonce, content, _canonical(header))
     wrapped = {r.country: _wrap(content_key, r, message_id) for r in recipients}
-    signature = sender.signing.sign(_signed_bytes(header, ciphertext, wrapped))
-    return Envelope(header, ciphertext, wrapped, signature)
+    sender_copy = _wrap(content_key, sender.public(), message_id)
+    signature = sender.signing.sign(_signed_bytes(header, ciphertext, wrapped, sender_copy))
+    return Envelope(header, ciphertext, wrapped, signature, sender_copy)
 
 
 def verify(envelope: Envelope, sender_keys: PublicKeys | None) -> None:
@@ -143,7 +168,9 @@ def verify(envelope: Envelope, sender_keys: PublicKeys | None) -> None:
     try:
         sender_keys.signing.verify(
             envelope.signature,
-            _signed_bytes(envelope.header, envelope.ciphertext, envelope.wrapped),
+            _signed_bytes(
+                envelope.header, envelope.ciphertext, envelope.wrapped, envelope.sender_copy
+            ),
         )
     except InvalidSignature:
         raise EnvelopeRefused("the signature does not match: tampered", field="signature") from None
@@ -152,9 +179,18 @@ def verify(envelope: Envelope, sender_keys: PublicKeys | None) -> None:
 def open_envelope(
     envelope: Envelope, recipient: PrivateKeys, sender_keys: PublicKeys | None
 ) -> bytes:
-    """Verify, then decrypt for ``recipient``; any failure refuses the whole envelope."""
+    """Verify, then decrypt for ``recipient`` (the sender itself: with its copy); any
+    failure refuses the whole envelope."""
     verify(envelope, sender_keys)
-    entry = envelope.wrapped.get(recipient.country)
+    if recipient.country == envelope.sender and envelope.sender_copy is not None:
+        entry: dict[str, str] | None = envelope.sender_copy
+    else:
+        entry = envelope.wrapped.get(recipient.country)
+    if entry is None and recipient.country == envelope.sender:
+        raise EnvelopeRefused(
+            "sealed without a sender's copy: only the recipients can open it",
+            field="sender_copy",
+        )
     if entry is None:
         raise EnvelopeRefused("this envelope is not addressed to you", field="recipients")
     own = fingerprint(raw(recipient.encryption.public_key()))
@@ -196,13 +232,21 @@ def _kdf(shared: bytes, message_id: str, ephemeral: bytes, recipient: bytes) -> 
 
 
 def _signed_bytes(
-    header: dict[str, Any], ciphertext: bytes, wrapped: dict[str, dict[str, str]]
+    header: dict[str, Any],
+    ciphertext: bytes,
+    wrapped: dict[str, dict[str, str]],
+    sender_copy: dict[str, str] | None = None,
 ) -> bytes:
-    digest = {
+    """The canonical {header, SHA-256 of the ciphertext, wrapped}, with ``sender_copy``
+    only when there is one: an envelope sealed without it signs the same bytes as
+    before the sender's copy existed."""
+    digest: dict[str, Any] = {
         "header": header,
         "ciphertext": hashlib.sha256(ciphertext).hexdigest(),
         "wrapped": {k: wrapped[k] for k in sorted(wrapped)},
     }
+    if sender_copy is not None:
+        digest["sender_copy"] = sender_copy
     return _canonical(digest)
 
 

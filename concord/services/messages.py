@@ -3,12 +3,13 @@
 The sender seals the message on its side (``messaging.envelope.seal``) and posts
 the envelope with its routing data (priority, handling codes, links, thread).
 The platform verifies the signature against the key directory, checks that it is
-sealed for each recipient's current key, and stores it; it never sees the
-content. A message id is the sender's: posting the same envelope again answers
-the stored message (never a second copy), another envelope under the same id is
-a conflict. Only the sender's and the recipients' NCB staff see a message; a
-recipient fetching it records delivery, marking it read records the read receipt,
-and the sender sees both.
+sealed for each recipient's current key (and its sender's copy, when it carries
+one, for the sender's current key: the sender is no recipient, nothing is
+delivered to it), and stores it; it never sees the content. A message id is the
+sender's: posting the same envelope again answers the stored message (never a
+second copy), another envelope under the same id is a conflict. Only the sender's
+and the recipients' NCB staff see a message; a recipient fetching it records
+delivery, marking it read records the read receipt, and the sender sees both.
 """
 
 from __future__ import annotations
@@ -65,25 +66,7 @@ def send(store: Store, principal: Principal, data: SendInput) -> tuple[dict[str,
         raise InvalidInput("8 to 64 letters, digits or . _ : -", field="envelope.header.message_id")
     if envelope.sender != principal.country:
         raise Forbidden("a message is sent in the name of the sender's own country", field="sender")
-    sender_keys = key_directory.signing_keys(
-        store, envelope.sender, envelope.header.get("sender_key", "")
-    )
-    verify(envelope, sender_keys)  # raises EnvelopeRefused, naming what is wrong
-    current = {k["country"]: k for k in key_directory.directory(store, principal)}
-    if (
-        sender_keys is None
-        or current.get(envelope.sender, {}).get("signing_fingerprint")
-        != sender_keys.signing_fingerprint
-    ):
-        raise EnvelopeRefused(
-            "signed with a replaced key: sign with the current one", field="sender_key"
-        )
-    for country in envelope.recipients:
-        held = current.get(country)
-        if held is None:
-            raise InvalidInput(f"{country} has no registered keys", field="recipients")
-        if envelope.wrapped[country].get("key") != held["encryption_fingerprint"]:
-            raise EnvelopeRefused(f"sealed for an old key of {country}", field="recipients")
+    _check_keys(store, principal, envelope)
     carried = envelope.attachments
     attachments.check_uploaded(store, envelope.sender, carried)
     stored = json.dumps(envelope.as_json(), sort_keys=True)
@@ -145,6 +128,37 @@ def send(store: Store, principal: Principal, data: SendInput) -> tuple[dict[str,
     row = _by_id(store, message_id)
     assert row is not None
     return _view(store, principal, row), True
+
+
+def _check_keys(store: Store, principal: Principal, envelope: Envelope) -> None:
+    """The signature holds under the sender's current key, and the content key is
+    wrapped for each recipient's current key and, in the sender's copy, for the
+    sender's own; any other is refused, naming the field."""
+    sender_keys = key_directory.signing_keys(
+        store, envelope.sender, envelope.header.get("sender_key", "")
+    )
+    verify(envelope, sender_keys)  # raises EnvelopeRefused, naming what is wrong
+    current = {k["country"]: k for k in key_directory.directory(store, principal)}
+    if (
+        sender_keys is None
+        or current.get(envelope.sender, {}).get("signing_fingerprint")
+        != sender_keys.signing_fingerprint
+    ):
+        raise EnvelopeRefused(
+            "signed with a replaced key: sign with the current one", field="sender_key"
+        )
+    for country in envelope.recipients:
+        held = current.get(country)
+        if held is None:
+            raise InvalidInput(f"{country} has no registered keys", field="recipients")
+        if envelope.wrapped[country].get("key") != held["encryption_fingerprint"]:
+            raise EnvelopeRefused(f"sealed for an old key of {country}", field="recipients")
+    own_key = current[envelope.sender]["encryption_fingerprint"]
+    if envelope.sender_copy is not None and envelope.sender_copy.get("key") != own_key:
+        raise EnvelopeRefused(
+            "the sender's copy is not sealed for the sender's current encryption key",
+            field="sender_copy",
+        )
 
 
 def _audit_send(

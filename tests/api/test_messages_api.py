@@ -53,6 +53,10 @@ def test_send_deliver_read_and_retry(
     assert [m["message_id"] for m in inbox] == ["fra-2026-000001"]
     stored = Envelope.from_json(inbox[0]["envelope"])
     assert open_envelope(stored, ncbs["DEU"], ncbs["FRA"].public()).startswith(b"HIT on red")
+    # The sender rereads its own letter with its copy; it is not a recipient.
+    assert open_envelope(stored, ncbs["FRA"], ncbs["FRA"].public()).startswith(b"HIT on red")
+    assert inbox[0]["recipients"] == ["DEU"]
+    assert client.get("/messages?box=in", headers=bearer(world.ncb_a.token)).json()["items"] == []
     read = client.post("/messages/fra-2026-000001/read", headers=bearer(world.ncb_b.token))
     assert read.status_code == 200
     seen = client.get("/messages/fra-2026-000001", headers=bearer(world.ncb_a.token)).json()
@@ -117,6 +121,15 @@ def test_tampered_or_misaddressed_envelopes_are_refused(
     assert client.post("/keys", json=fresh, headers=bearer(world.ncb_c.token)).status_code == 201
     refused = client.post("/messages", json={"envelope": stale}, headers=bearer(token))
     assert refused.status_code == 422 and refused.json()["error"]["field"] == "recipients"
+    # A sender's copy for a key other than the sender's current encryption key.
+    fra = ncbs["FRA"]
+    astray = PrivateKeys("FRA", fra.signing, ncbs["DEU"].encryption)  # signs as FRA
+    wrong_copy = seal(
+        astray, [ncbs["DEU"].public()], b"x", message_id="fra-2026-000005", created="2026-11-23"
+    ).as_json()
+    refused = client.post("/messages", json={"envelope": wrong_copy}, headers=bearer(token))
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["error"]["field"] == "sender_copy"
     bad_id = _envelope(ncbs, "x", ["DEU"], b"x")
     assert (
         client.post("/messages", json={"envelope": bad_id}, headers=bearer(token)).status_code

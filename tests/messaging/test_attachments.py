@@ -41,7 +41,7 @@ def _open(blob: bytes, key: bytes, sha256: str) -> bytes:
 def test_round_trip_at_every_segment_edge(size: int) -> None:
     data = os.urandom(size)
     blob, key, sha = _seal(data)
-    assert data not in blob or size == 0
+    assert data not in blob or size < 8  # a few bytes may occur by chance in random bytes
     assert _open(blob, key, sha) == data
 
 

@@ -73,6 +73,14 @@ def test_send_open_save_and_refuse_tampering(store: Store, world: World, tmp_pat
             headers={"Authorization": f"Bearer {world.ncb_a.token}"},
         ).json()["receipts"]
         assert receipts[0]["read_at"] is not None
+        # The sender rereads what it sent, with its copy, and sees the receipt.
+        code, output = _cli(
+            base, world.ncb_a.token,
+            "messages", "sent", "--country", "FRA", "--keys", str(tmp_path / "fra"),
+        )  # fmt: skip
+        assert code == 0, output
+        assert "verified fra-cli-000001  to DEU  urgent" in output
+        assert "subject: Hit on red notice: photos" in output and "DEU: read" in output
         # One bit changed in the stored ciphertext: the recipient refuses it, and says so.
         with store.write() as conn:
             envelope = conn.execute(select(messages.c.envelope)).scalar_one()

@@ -190,14 +190,25 @@ def test_a_message_sent_from_the_browser_opens_in_python_and_for_the_recipient(
         expect(sender.locator(f"#m-{message_id} .seal")).to_contain_text(
             "Signature verified: sent by FRA NCB"
         )
-        expect(sender.locator(f"#m-{message_id} .subject")).to_contain_text(
-            "only the recipients can open it"
+        # The sender rereads its own letter, opened with its copy: in the thread...
+        expect(sender.locator(f"#m-{message_id} .subject")).to_have_text(
+            "Fingerprints of the suspect"
         )
+        expect(sender.locator(f"#m-{message_id} .body")).to_contain_text("Regards — FRA NCB")
+        expect(sender.locator(f"#m-{message_id}")).not_to_contain_text("Sealed for")
+        # ... and in the sent box.
+        sender.goto(f"{base}/web/messages?box=out")
+        sent_row = sender.locator(f'tr[data-message-id="{message_id}"]')
+        expect(sent_row.locator(".seal")).to_contain_text("Signature verified: sent by FRA NCB")
+        expect(sent_row.locator(".subject")).to_have_text("Fingerprints of the suspect")
 
         stored = messages.get(store, world.ncb_b.principal, message_id)
         assert stored["priority"] == "high" and stored["handling"] == ["police_use_only"]
         envelope = Envelope.from_json(stored["envelope"])
+        assert envelope.recipients == ["DEU"] and envelope.sender_copy is not None
+        own = open_envelope(envelope, ncbs["FRA"], ncbs["FRA"].public())  # the JS sender copy
         letter = Letter.from_bytes(open_envelope(envelope, ncbs["DEU"], ncbs["FRA"].public()))
+        assert Letter.from_bytes(own) == letter
         assert letter.subject == "Fingerprints of the suspect"
         assert letter.body == "Attached: the photo taken at CDG.\nRegards — FRA NCB"
         (attached,) = letter.attachments

@@ -1,7 +1,8 @@
 // Compose and send: every attachment sealed here in segments and uploaded as the
 // API's POST /attachments takes it, then the letter sealed for each recipient's
-// current key, signed with the unlocked signing key and posted. The platform only
-// ever receives ciphertext; its refusals are shown at the field they name.
+// current key (and the sender's own, to reread it), signed with the unlocked signing
+// key and posted. The platform only ever receives ciphertext; its refusals are shown
+// at the field they name.
 
 import { ApiError, call } from "./api.js";
 import { sealBytes } from "./attachments.js";
@@ -86,7 +87,10 @@ async function send() {
   const directory = (await call("GET", "/web/messages/keys")).items;
   const current = new Map(directory.map((k) => [k.country, k]));
   const mine = current.get(keys.country);
-  if (!mine || mine.signing_fingerprint !== keys.signingFingerprint) return refuse(t("not_current"), "sender_key");
+  if (!mine || mine.signing_fingerprint !== keys.signingFingerprint
+      || mine.encryption_fingerprint !== keys.encryptionFingerprint) {
+    return refuse(t("not_current"), "sender_key");
+  }
   const missing = chosen.filter((c) => !current.has(c));
   if (missing.length) return refuse(t("no_keys_for", { countries: missing.join(", ") }), "recipients");
   const attached = [];

@@ -2,8 +2,11 @@
 // content under ChaCha20-Poly1305 with a random key (nonce first, the canonical
 // header as associated data); the key wrapped per recipient by X25519 with a fresh
 // ephemeral key, HKDF-SHA256 (info: "concord message key v1|" + message id + "|"
-// + ephemeral + recipient public key) and ChaCha20-Poly1305 under a zero nonce; an
-// Ed25519 signature over the canonical {header, SHA-256 of the ciphertext, wrapped}.
+// + ephemeral + recipient public key) and ChaCha20-Poly1305 under a zero nonce, and
+// wrapped the same way for the sender's own encryption key (``sender_copy``: the
+// sender rereads what it sent, and is no recipient); an Ed25519 signature over the
+// canonical {header, SHA-256 of the ciphertext, wrapped, sender_copy}, sender_copy
+// only when there is one (an envelope sealed before it existed verifies unchanged).
 
 import { chacha20poly1305 } from "../vendor/noble-ciphers/chacha.js";
 import {
@@ -20,9 +23,12 @@ function sortedEqual(a, b) {
   return JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
 }
 
-/** What the sender signs: the header, the ciphertext's digest and every wrapped key. */
-function signedBytes(header, ciphertextDigest, wrapped) {
-  return canonicalBytes({ header, ciphertext: ciphertextDigest, wrapped });
+/** What the sender signs: the header, the ciphertext's digest, every wrapped key and
+ * the sender's copy when there is one. */
+function signedBytes(header, ciphertextDigest, wrapped, senderCopy) {
+  const signed = { header, ciphertext: ciphertextDigest, wrapped };
+  if (senderCopy) signed.sender_copy = senderCopy;
+  return canonicalBytes(signed);
 }
 
 async function kdf(shared, messageId, ephemeral, recipient) {
@@ -49,8 +55,14 @@ export function parse(json) {
   if (!header || typeof header !== "object" || !wrapped || typeof wrapped !== "object") {
     throw new Refused("header and wrapped keys are objects");
   }
+  const senderCopy = "sender_copy" in json ? json.sender_copy : null;
+  if ("sender_copy" in json && (!senderCopy || typeof senderCopy !== "object" || Array.isArray(senderCopy))) {
+    throw new Refused("the sender's copy is not an object");
+  }
   try {
-    return { header, wrapped, ciphertext: unb64(json.ciphertext), signature: unb64(json.signature) };
+    return {
+      header, wrapped, senderCopy, ciphertext: unb64(json.ciphertext), signature: unb64(json.signature),
+    };
   } catch {
     throw new Refused("a field is not base64: damaged");
   }
@@ -82,7 +94,7 @@ export async function verify(envelope, senderKeys) {
   let sound = false;
   try {
     const digest = await sha256Hex(envelope.ciphertext);
-    const bytes = signedBytes(envelope.header, digest, envelope.wrapped);
+    const bytes = signedBytes(envelope.header, digest, envelope.wrapped, envelope.senderCopy);
     sound = await crypto.subtle.verify({ name: "Ed25519" }, key, envelope.signature, bytes);
   } catch {
     sound = false;
@@ -90,10 +102,17 @@ export async function verify(envelope, senderKeys) {
   if (!sound) throw new Refused("the signature does not match: tampered");
 }
 
-/** Verify, then decrypt for ``me`` (unlocked keys); any failure refuses it whole. */
+/** The wrapped key ``me`` opens: the sender's copy for the sender, else its own entry. */
+export function entryFor(envelope, me) {
+  if (me.country === String(envelope.header.sender) && envelope.senderCopy) return envelope.senderCopy;
+  return Object.hasOwn(envelope.wrapped, me.country) ? envelope.wrapped[me.country] : null;
+}
+
+/** Verify, then decrypt for ``me`` (unlocked keys; the sender: with its copy); any
+ * failure refuses it whole. */
 export async function open(envelope, me, senderKeys) {
   await verify(envelope, senderKeys);
-  const entry = envelope.wrapped[me.country];
+  const entry = entryFor(envelope, me);
   if (!entry) throw new Refused("this envelope is not addressed to you");
   if (entry.key !== me.encryptionFingerprint) throw new Refused("sealed for another of your keys");
   try {
@@ -125,7 +144,8 @@ async function wrap(contentKey, recipient, messageId) {
   };
 }
 
-/** Seal ``content`` (bytes) from ``me`` for each recipient's directory entry. */
+/** Seal ``content`` (bytes) from ``me`` for each recipient's directory entry, and for
+ * ``me``'s own encryption key (the sender's copy). */
 export async function seal(me, recipients, content, { messageId, created, attachments = [] }) {
   if (!recipients.length) throw new Error("at least one recipient");
   const header = {
@@ -145,12 +165,21 @@ export async function seal(me, recipients, content, { messageId, created, attach
   );
   const wrapped = {};
   for (const r of recipients) wrapped[r.country] = await wrap(contentKey, r, messageId);
+  const own = {
+    country: me.country,
+    encryption_key: b64(me.encryptionPublic),
+    encryption_fingerprint: me.encryptionFingerprint,
+  };
+  const senderCopy = await wrap(contentKey, own, messageId);
   contentKey.fill(0);
   const digest = await sha256Hex(ciphertext);
   const signature = new Uint8Array(await crypto.subtle.sign(
-    { name: "Ed25519" }, me.signing, signedBytes(header, digest, wrapped),
+    { name: "Ed25519" }, me.signing, signedBytes(header, digest, wrapped, senderCopy),
   ));
-  return { version: VERSION, header, ciphertext: b64(ciphertext), wrapped, signature: b64(signature) };
+  return {
+    version: VERSION, header, ciphertext: b64(ciphertext), wrapped, sender_copy: senderCopy,
+    signature: b64(signature),
+  };
 }
 
 /** (SHA-256, size) of each attachment as the signed header lists them. */

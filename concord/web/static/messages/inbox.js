@@ -1,6 +1,7 @@
 // The inbox and sent box: each row's envelope is verified here, in the browser,
 // against the sender's key in the directory, and its subject read once the keys
-// are unlocked (a sent letter is sealed for its recipients only).
+// are unlocked (a sent letter with its sender's copy; one sealed before senders kept
+// a copy is for its recipients only, and says so).
 
 import { openMessage } from "./opening.js";
 import { paintSeal } from "./seal-status.js";

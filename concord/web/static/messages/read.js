@@ -1,6 +1,7 @@
 // A thread: each message verified, opened and shown here, in the browser; its
 // attachments fetched sealed, checked against the signed digest, opened and offered
-// as downloads; a received message shown to its reader gets its read receipt.
+// as downloads (the sender's own letters too, with their sender's copy); a received
+// message shown to its reader gets its read receipt.
 
 import { call } from "./api.js";
 import { openBytes } from "./attachments.js";
