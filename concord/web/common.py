@@ -136,18 +136,20 @@ def json_answer(content: Any, status_code: int = 200) -> JSONResponse:
     return response
 
 
-async def current_session(request: Request) -> WebSession | None:
+async def current_session(request: Request, *, touch: bool = True) -> WebSession | None:
+    """The request's live session; ``touch=False`` for what a page fetches by itself
+    (its event stream, re-rendered rows), which is not the officer's activity."""
     try:
         return await run_in_threadpool(
-            sessions.resolve, store_of(request), request.cookies.get(COOKIE)
+            sessions.resolve, store_of(request), request.cookies.get(COOKIE), touch=touch
         )
     except Unauthenticated:
         return None
 
 
-async def require(request: Request, *roles: Role) -> WebSession:
+async def require(request: Request, *roles: Role, touch: bool = True) -> WebSession:
     """The live session of this request, whose role is one of ``roles`` (any when none)."""
-    session = await current_session(request)
+    session = await current_session(request, touch=touch)
     if session is None:
         raise LoginRequired
     if roles and session.principal.role not in roles:

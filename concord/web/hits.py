@@ -63,7 +63,7 @@ async def queue(request: Request, hit: int = 0, done: str = "") -> Response:
 @router.get("/hits/rows")
 async def queue_rows(request: Request) -> Response:
     """The queue's tables alone, which the page swaps in when an event arrives."""
-    session = await _watching(request, Role.NCB)
+    session = await require(request, Role.NCB, touch=False)
     tables = await _listed(_queue_tables, request, session)
     return page(request, "hits/tables.html", session=session, **tables)
 
@@ -103,7 +103,7 @@ async def resolve(request: Request, hit_id: HitId) -> Response:
 async def status(request: Request, hit_id: HitId) -> Response:
     """A hit's status line for the check screen, to those ``hits.get_hit`` lets see it
     (the officer who checked, the two countries' NCBs, the GS); 404 to anyone else."""
-    session = await _watching(request, *OFFICERS)
+    session = await require(request, *OFFICERS, touch=False)
     try:
         hit = await run_in_threadpool(hits.get_hit, store_of(request), session.principal, hit_id)
     except ConcordError as exc:
@@ -121,18 +121,9 @@ async def command_centre(request: Request) -> Response:
 
 @router.get("/command-centre/rows")
 async def command_centre_rows(request: Request) -> Response:
-    session = await _watching(request, Role.GS)
+    session = await require(request, Role.GS, touch=False)
     rows = await _listed(_centre_rows, request, session)
     return page(request, "hits/centre_table.html", session=session, rows=rows)
-
-
-async def _watching(request: Request, *roles: Role) -> WebSession:
-    """As ``require``, without marking the session active (a live page's own fetch)."""
-    session = await live.watching(request)
-    if session.principal.role not in roles:
-        allowed = ", ".join(r.value for r in roles)
-        raise PageForbidden(session, f"this page is for {allowed} accounts")
-    return session
 
 
 async def _submitted(request: Request, session: WebSession) -> tuple[bool, FormData]:

@@ -43,13 +43,16 @@ def catalogue(language: str = DEFAULT) -> Catalogue:
     return Catalogue(language, meta["direction"], meta["name"], texts)
 
 
-def available() -> list[str]:
-    return sorted(p.parent.name for p in LOCALES.glob("*/_meta.toml"))
+@lru_cache(maxsize=1)
+def available() -> tuple[str, ...]:
+    """The languages with a catalogue, read once: every page asks (its language menu)."""
+    return tuple(sorted(p.parent.name for p in LOCALES.glob("*/_meta.toml")))
 
 
-def languages() -> list[tuple[str, str]]:
+@lru_cache(maxsize=1)
+def languages() -> tuple[tuple[str, str], ...]:
     """(code, the language's own name) of every catalogue, for the language menu."""
-    return [(code, catalogue(code).name) for code in available()]
+    return tuple((code, catalogue(code).name) for code in available())
 
 
 def choose(cookie: str | None, accept_language: str | None) -> str:

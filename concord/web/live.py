@@ -13,22 +13,9 @@ from starlette.concurrency import run_in_threadpool
 
 from concord.api import event_stream
 from concord.domain.principal import Principal
-from concord.errors import Forbidden, Unauthenticated
+from concord.errors import Forbidden
 from concord.services import events
-from concord.web import sessions
-from concord.web.common import HEADERS, LoginRequired, json_answer, store_of
-from concord.web.sessions import COOKIE, WebSession
-
-
-async def watching(request: Request) -> WebSession:
-    """The request's live session, not marked active (``sessions.resolve(touch=False)``):
-    what a page fetches by itself does not keep an unattended screen logged in."""
-    try:
-        return await run_in_threadpool(
-            sessions.resolve, store_of(request), request.cookies.get(COOKIE), touch=False
-        )
-    except Unauthenticated:
-        raise LoginRequired from None
+from concord.web.common import HEADERS, LoginRequired, json_answer, require, store_of
 
 
 async def stream(
@@ -42,7 +29,7 @@ async def stream(
     answered 401 and a role without a stream 403, so the browser stops retrying."""
     store = store_of(request)
     try:
-        session = await watching(request)
+        session = await require(request, touch=False)
         await run_in_threadpool(events.fetch, store, session.principal, 0, 1)  # refuses early
     except LoginRequired:
         return json_answer({"error": "log in to continue"}, 401)
@@ -57,7 +44,7 @@ async def stream(
 
     async def still_in() -> Principal | None:
         try:
-            return (await watching(request)).principal
+            return (await require(request, touch=False)).principal
         except LoginRequired:
             return None
 

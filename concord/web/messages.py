@@ -13,6 +13,7 @@ refusal is answered as ``{"error", "field"}`` with its 4xx status.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
@@ -20,10 +21,13 @@ from fastapi.responses import FileResponse, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from concord.api.routers.attachments import receive
 from concord.domain.enums import Role
+from concord.domain.principal import Principal
 from concord.errors import ConcordError, InvalidInput
 from concord.services import attachments, key_directory, messages
 from concord.services.messages import SendInput
+from concord.store import Store
 from concord.web.common import HEADERS, json_answer, page, require, require_csrf_header, store_of
 from concord.web.message_threads import HANDLING, PRIORITIES, Thread, conversation, threads
 
@@ -104,26 +108,23 @@ async def compose(request: Request, reply: Annotated[str, Query(max_length=64)] 
 @router.get("/messages/keys/{country}")
 async def key_history(request: Request, country: Annotated[str, Path(max_length=3)]) -> Response:
     """A country's public keys, current first then replaced: what a signature is checked on."""
-    session = await require(request, *PARTIES)
-    require_csrf_header(request, session)
-    try:
-        items = await run_in_threadpool(
-            key_directory.history, store_of(request), session.principal, country
-        )
-    except ConcordError as exc:
-        return _refused(exc)
-    return json_answer({"items": _jsonable(items)})
+    return await _keys(
+        request, lambda store, principal: key_directory.history(store, principal, country)
+    )
 
 
 @router.get("/messages/keys")
 async def key_directory_now(request: Request) -> Response:
     """Every country's current public keys: what a letter is sealed for."""
+    return await _keys(request, key_directory.directory)
+
+
+async def _keys(request: Request, read: Callable[[Store, Principal], Any]) -> Response:
+    """Public keys from the directory, for the page's script (session and CSRF header)."""
     session = await require(request, *PARTIES)
     require_csrf_header(request, session)
     try:
-        items = await run_in_threadpool(
-            key_directory.directory, store_of(request), session.principal
-        )
+        items = await run_in_threadpool(read, store_of(request), session.principal)
     except ConcordError as exc:
         return _refused(exc)
     return json_answer({"items": _jsonable(items)})
@@ -134,22 +135,11 @@ async def upload(request: Request) -> Response:
     """One attachment sealed in the browser, as the API's POST /attachments takes it."""
     session = await require(request, *PARTIES)
     require_csrf_header(request, session)
-    store, principal = store_of(request), session.principal
-    kind = request.headers.get("content-type", "application/octet-stream").split(";")[0]
     announced = request.headers.get("x-content-sha256")
     try:
-        if kind != "application/octet-stream":
-            raise InvalidInput("send the sealed file as application/octet-stream", field="body")
         if announced is not None and not _SHA256.match(announced):
             raise InvalidInput("a SHA-256 in hex", field="sha256")
-        incoming = await run_in_threadpool(attachments.begin, store, principal)
-        try:
-            async for chunk in request.stream():
-                incoming.write(chunk)  # raises past the limit, the partial file removed
-        except BaseException:
-            incoming.discard()
-            raise
-        stored = await run_in_threadpool(attachments.finish, store, principal, incoming, announced)
+        stored = await receive(request, store_of(request), session.principal, announced)
     except ConcordError as exc:
         return _refused(exc)
     return json_answer(stored, 201)

@@ -169,6 +169,20 @@ def _not_found(request: Request, session: WebSession, message: str) -> Response:
     return page(request, "records/not_found.html", 404, session=session, error=message)
 
 
+async def _found(
+    request: Request, session: WebSession, kind_path: str, record_id: int
+) -> tuple[Kind, dict[str, Any]] | Response:
+    """The kind and the NCB's own record of this path, or the not-found page."""
+    try:
+        kind = _kind(kind_path)
+        record = await run_in_threadpool(
+            _own, store_of(request), session.principal, kind, record_id
+        )
+    except NotFound as exc:
+        return _not_found(request, session, exc.message)
+    return kind, record
+
+
 @router.get("/records/{kind_path}/new")
 async def new_form(request: Request, kind_path: str) -> Response:
     session = await require(request, Role.NCB)
@@ -220,13 +234,10 @@ def _after_save(
 @router.get("/records/{kind_path}/{record_id}")
 async def show(request: Request, kind_path: str, record_id: RecordId, done: str = "") -> Response:
     session = await require(request, Role.NCB)
-    try:
-        kind = _kind(kind_path)
-        record = await run_in_threadpool(
-            _own, store_of(request), session.principal, kind, record_id
-        )
-    except NotFound as exc:
-        return _not_found(request, session, exc.message)
+    found = await _found(request, session, kind_path, record_id)
+    if isinstance(found, Response):
+        return found
+    kind, record = found
     return _form_page(
         request, session, kind, record=record, form=forms.filled(kind, record),
         access=forms.filled_access(record), done=done,
@@ -251,11 +262,10 @@ async def _replace(request: Request, kind_path: str, record_id: int, *, content:
     session = await require(request, Role.NCB)
     posted = await posted_form(request, session)
     store, principal = store_of(request), session.principal
-    try:
-        kind = _kind(kind_path)
-        current = await run_in_threadpool(_own, store, principal, kind, record_id)
-    except NotFound as exc:
-        return _not_found(request, session, exc.message)
+    found = await _found(request, session, kind_path, record_id)
+    if isinstance(found, Response):
+        return found
+    kind, current = found
     form = forms.typed(kind, posted) if content else forms.filled(kind, current)
     access = forms.filled_access(current) if content else forms.typed_access(posted)
     body = forms.body(kind, form, forms.access_body(access))
@@ -275,13 +285,10 @@ async def _replace(request: Request, kind_path: str, record_id: int, *, content:
 @router.get("/records/{kind_path}/{record_id}/delete")
 async def confirm_delete(request: Request, kind_path: str, record_id: RecordId) -> Response:
     session = await require(request, Role.NCB)
-    try:
-        kind = _kind(kind_path)
-        record = await run_in_threadpool(
-            _own, store_of(request), session.principal, kind, record_id
-        )
-    except NotFound as exc:
-        return _not_found(request, session, exc.message)
+    found = await _found(request, session, kind_path, record_id)
+    if isinstance(found, Response):
+        return found
+    kind, record = found
     return page(request, "records/delete.html", session=session, kind=kind, record=record)
 
 
@@ -290,11 +297,10 @@ async def delete(request: Request, kind_path: str, record_id: RecordId) -> Respo
     session = await require(request, Role.NCB)
     await posted_form(request, session)
     store, principal = store_of(request), session.principal
-    try:
-        kind = _kind(kind_path)
-        record = await run_in_threadpool(_own, store, principal, kind, record_id)
-    except NotFound as exc:
-        return _not_found(request, session, exc.message)
+    found = await _found(request, session, kind_path, record_id)
+    if isinstance(found, Response):
+        return found
+    kind, record = found
     try:
         await run_in_threadpool(_delete, store, principal, kind, record_id)
     except ConcordError as exc:

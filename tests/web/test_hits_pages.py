@@ -270,16 +270,16 @@ def test_the_stream_ends_with_the_session(
     sign_in(web, world.store, world.ncb_a.principal)
     monkeypatch.setattr(event_stream, "RECHECK_SECONDS", 0.0)
     checks = {"n": 0}
-    real = live.watching
+    real = live.require
 
-    async def closes_after_the_first(request: Any) -> Any:
+    async def closes_after_the_first(request: Any, *roles: Any, **how: Any) -> Any:
         checks["n"] += 1
         if checks["n"] > 1:
             _hit(world.store, world.frontline_b.principal, "FRA")  # too late to be told
             raise live.LoginRequired
-        return await real(request)
+        return await real(request, *roles, **how)
 
-    monkeypatch.setattr(live, "watching", closes_after_the_first)
+    monkeypatch.setattr(live, "require", closes_after_the_first)
     response = web.get("/web/events")  # no idle: only the session's end stops it
     assert response.status_code == 200 and "data:" not in response.text
     assert checks["n"] == 2

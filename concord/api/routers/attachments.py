@@ -8,8 +8,10 @@ from fastapi import APIRouter, Header, Request, status
 from starlette.concurrency import run_in_threadpool
 
 from concord.api.deps import PrincipalDep, StoreDep
+from concord.domain.principal import Principal
 from concord.errors import InvalidInput
 from concord.services import attachments
+from concord.store import Store
 
 router = APIRouter(prefix="/attachments", tags=["secure messages"])
 
@@ -28,6 +30,14 @@ async def upload(
     and size, which the sender then signs in the message's header. ``X-Content-SHA256``,
     when sent, is checked against what arrived. Uploading the same file again is
     harmless; only the uploading country can attach it to a message."""
+    return await receive(request, store, principal, content_sha256)
+
+
+async def receive(
+    request: Request, store: Store, principal: Principal, announced: str | None
+) -> dict[str, Any]:
+    """Stream the request's body, a sealed file, into the attachments folder (the API's
+    upload and the web application's): the partial file removed on any failure."""
     if request.headers.get("content-type", "application/octet-stream").split(";")[0] not in (
         "application/octet-stream",
     ):
@@ -39,4 +49,4 @@ async def upload(
     except BaseException:
         upload.discard()
         raise
-    return await run_in_threadpool(attachments.finish, store, principal, upload, content_sha256)
+    return await run_in_threadpool(attachments.finish, store, principal, upload, announced)
